@@ -24,6 +24,8 @@ __all__ = ["Profile", "load_profile", "available_profiles", "PROFILE_DIR"]
 
 PROFILE_DIR = Path(__file__).with_name("profiles")
 _META_KEYS = {"id", "version", "title", "extends", "todo"}
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_CACHE: dict[tuple, "Profile"] = {}
 
 
 def _is_leaf(node: Any) -> bool:
@@ -59,7 +61,7 @@ def _read_yaml(path: Path) -> dict:
     except OSError as e:
         raise RuleError(f"cannot read rule profile {path}: {e.strerror}") from None
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_SafeLoader)  # safe loader only (C version when built)
     except yaml.YAMLError as e:
         raise RuleError(f"rule profile {path} is not valid YAML (only plain YAML is accepted, "
                         f"no Python tags): {e}") from None
@@ -159,7 +161,21 @@ def load_profile(ref: str | Path | Profile = "national") -> Profile:
     """Load a profile by id (``national``, ``sichuan2025`` …) or by path to a YAML file."""
     if isinstance(ref, Profile):
         return ref
-    raw, body, chain = _load_raw(_resolve_path(ref))
+    path = _resolve_path(ref)
+    try:
+        key = (str(path.resolve()), path.stat().st_mtime_ns, path.stat().st_size)
+    except OSError:
+        key = None
+    if key is not None and key in _CACHE:
+        return _CACHE[key]
+    prof = _load_uncached(path)
+    if key is not None and len(prof.chain) == 1:   # a child's parents may change: no cache
+        _CACHE[key] = prof
+    return prof
+
+
+def _load_uncached(path: Path) -> Profile:
+    raw, body, chain = _load_raw(path)
     pid, version = str(raw["id"]), str(raw.get("version", "0"))
     sources: dict[str, str] = {}
     values = _split(body, "", {}, sources)

@@ -107,13 +107,18 @@ def score_indicators(ind: pd.DataFrame, profile: Profile | str = "national", *,
     kind = col("kind", None).astype(object)
     rating = col("rating", None).astype(object).where(lambda s: s.notna(), None)
     na = col("not_applicable", False).fillna(False).astype(bool)
-    deadline = col("deadline", None)
-    is_deadline = deadline.notna() & (deadline.astype(str) != "") if "deadline" in df \
+    dl_col = "target_deadline" if "target_deadline" in df else "deadline"
+    deadline = col(dl_col, None)
+    is_deadline = deadline.notna() & (deadline.astype(str) != "") if dl_col in df \
         else pd.Series(False, index=idx)
     unit = col("unit", "").fillna("").astype(str)
 
     qual = (direction == "定性") | (kind == "定性") | (a.isna() & rating.notna() & ~na)
     quant = ~qual & ~na
+    # a bare number as target ("100%", "0起") with no direction: read as "=" (domain.md §4.2:
+    # t = 0 → not above 0; t > 0 → as positive) and flagged so a reviewer can confirm it
+    assumed = quant & direction.isna() & t.notna()
+    direction = direction.where(~assumed, "=")
 
     problems = Collector()
 
@@ -247,10 +252,12 @@ def score_indicators(ind: pd.DataFrame, profile: Profile | str = "national", *,
     flags = pd.Series("", index=idx, dtype=object)
     flags = flags.where(~over, flags + "overshoot;")
     flags = flags.where(~differs, flags + "awarded_differs;")
+    flags = flags.where(~assumed, flags + "direction_assumed;")
     flags = flags.where(~(quant & ~na & (pd.Series(fraction, index=idx) < 1)
                           & col("deviation_reason", None).isna()),
                         flags + "missed_without_reason;")
 
+    df["direction"] = direction
     df["rule"] = r
     df["fraction"] = pd.Series(fraction, index=idx).where(~na)
     df["score"] = score

@@ -166,7 +166,8 @@ class ProjectSelfEvaluation(Result):
                 "actual", "actual_text", "weight", "score", "fraction", "rule", "awarded",
                 "awarded_diff", "not_applicable", "rating", "explanation", "explanation_en",
                 "deviation_reason", "flags"]
-        ind = self.indicators.rename(columns={"target_value": "target", "actual_value": "actual"})
+        ind = self.indicators.drop(columns=["target", "actual"], errors="ignore") \
+            .rename(columns={"target_value": "target", "actual_value": "actual"})
         ind = ind.reindex(columns=cols)
         ind["flags"] = ind["flags"].fillna("").map(lambda s: [f for f in s.split(";") if f])
         ind["not_applicable"] = ind["not_applicable"].fillna(False).astype(bool)

@@ -20,7 +20,7 @@ def one(direction, t, a, w=10.0, *, kind=None, rating=None, awarded=None, na=Fal
                         "kind": kind or ("定性" if direction == "定性" else "定量"),
                         "target_value": t, "actual_value": a, "weight": w, "rating": rating,
                         "awarded": awarded, "not_applicable": na, "unit": "人",
-                        "deviation_reason": reason, "deadline": deadline, "_row": 7,
+                        "deviation_reason": reason, "target_deadline": deadline, "_row": 7,
                         "_sheet": "绩效指标"}])
     return score_indicators(df, profile).iloc[0]
 
@@ -144,3 +144,11 @@ def test_vectorised_over_many_rows():
     out = score_indicators(df, NAT)
     exp = 5 * np.minimum(df["actual_value"] / df["target_value"], 1)
     np.testing.assert_allclose(out["score"], exp, rtol=1e-12)
+
+
+def test_bare_number_without_direction_is_read_as_equal_and_flagged():
+    r = one(None, 100, 90, 10)
+    assert r["direction"] == "=" and r["score"] == pytest.approx(9.0)
+    assert "direction_assumed" in r["flags"]
+    z = one(None, 0, 0, 10)
+    assert z["rule"] == "equal_zero_met"

@@ -1,0 +1,119 @@
+"""Parameter sets of the report notebooks, validated strictly.
+
+Unlike papermill (which only warns), an unknown parameter or a value of the wrong type is an
+error. A params YAML file looks like::
+
+    notebook: project_self_evaluation
+    batch: demo
+    parameters:
+      workbook: data/district.xlsx
+      project_id: "00123"
+      profile: national
+      lang: zh
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal, Optional
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from ..errors import InputError, InputErrors, Problem
+from .paths import check_id
+
+__all__ = ["NOTEBOOK_PARAMS", "RunSpec", "load_params", "validate_parameters", "subject_key"]
+
+
+class _Params(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class ProjectSelfEvaluationParams(_Params):
+    workbook: Optional[str] = None          # None: the bundled demo district
+    project_id: str = "XM00002"
+    year: Optional[int] = None
+    profile: str = "national"
+    lang: Literal["zh", "en"] = "zh"
+
+
+#: notebook name → (parameter model, the parameter naming the subject)
+NOTEBOOK_PARAMS: dict[str, tuple[type[_Params], str]] = {
+    "project_self_evaluation": (ProjectSelfEvaluationParams, "project_id"),
+}
+
+
+def register(name: str, model: type[_Params], subject_param: str) -> None:
+    """Register a notebook's parameter model (used by cycle stages and methods notebooks)."""
+    NOTEBOOK_PARAMS[name] = (model, subject_param)
+
+
+class RunSpec(BaseModel):
+    """One report to produce: which notebook, which batch folder, which parameters."""
+
+    model_config = ConfigDict(extra="forbid")
+    notebook: str
+    batch: str = "default"
+    parameters: dict[str, Any] = {}
+
+    def subject_id(self) -> str:
+        return subject_key(self.notebook, self.parameters)
+
+
+def subject_key(notebook: str, parameters: dict) -> str:
+    _, key = NOTEBOOK_PARAMS[notebook]
+    return check_id(parameters.get(key), what=key)
+
+
+def validate_parameters(notebook: str, parameters: dict, *, file: str | None = None) -> dict:
+    """Validate against the notebook's model; return the full parameter dict (defaults filled)."""
+    if notebook not in NOTEBOOK_PARAMS:
+        raise InputError(f"unknown notebook; available: {', '.join(sorted(NOTEBOOK_PARAMS))}",
+                         file=file, column="notebook", value=notebook)
+    model, key = NOTEBOOK_PARAMS[notebook]
+    try:
+        full = model.model_validate(parameters).model_dump()
+    except ValidationError as e:
+        probs = []
+        for err in e.errors():
+            loc = ".".join(str(x) for x in err["loc"]) or "parameters"
+            msg = "unknown parameter" if err["type"] == "extra_forbidden" else err["msg"]
+            probs.append(Problem(rule=msg, file=file, column=f"parameters.{loc}",
+                                 value=err.get("input")))
+        raise InputErrors(probs) if len(probs) > 1 else InputError(
+            probs[0].rule, file=file, column=probs[0].column, value=probs[0].value) from None
+    check_id(full[key], what=key)
+    return full
+
+
+def load_params(path: str | Path, **overrides) -> RunSpec:
+    """Read and validate a params YAML file (safe loading only)."""
+    p = Path(path)
+    try:
+        raw = yaml.safe_load(p.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError("params file not found", file=str(p)) from None
+    except yaml.YAMLError as e:
+        raise InputError(f"not valid YAML (plain YAML only, no Python tags): {e}",
+                         file=str(p)) from None
+    if not isinstance(raw, dict):
+        raise InputError("a params file must be a mapping with notebook/batch/parameters",
+                         file=str(p))
+    unknown = set(raw) - {"notebook", "batch", "parameters"}
+    if unknown:
+        raise InputError(f"unknown top-level key(s) {sorted(unknown)}; allowed: notebook, batch, "
+                         "parameters", file=str(p))
+    raw = {**raw, **{k: v for k, v in overrides.items() if v is not None}}
+    nb = raw.get("notebook")
+    if not isinstance(nb, str):
+        raise InputError("'notebook' is required and must be text", file=str(p), value=nb)
+    params = validate_parameters(nb, raw.get("parameters") or {}, file=str(p))
+    # a relative workbook path is relative to the current folder, else to the params file's
+    wbk = params.get("workbook")
+    if isinstance(wbk, str) and not Path(wbk).is_absolute():
+        here, beside = Path(wbk), p.parent / wbk
+        params["workbook"] = str((here if here.exists() or not beside.exists() else beside)
+                                 .resolve())
+    batch = raw.get("batch", "default")
+    check_id(batch, what="batch")
+    return RunSpec(notebook=nb, batch=batch, parameters=params)
