@@ -23,6 +23,7 @@ Layout of the form sheet (9 columns, A–I)::
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -518,3 +519,36 @@ def write_summary(frame: pd.DataFrame, path_xlsx: str | Path | None,
         safe_frame(df).to_csv(path_csv, index=False, encoding="utf-8-sig")
         written.append(path_csv)
     return written
+
+
+def write_tables(tables: dict, path: str | Path, *, lang: str = "zh") -> Path:
+    """Several DataFrames as one workbook, one sheet each (names cut to Excel's 31 characters),
+    header bold and frozen, text neutralised against formula injection."""
+    from openpyxl import Workbook as _WB
+    from openpyxl.styles import Font
+    path = Path(path)
+    wb = _WB()
+    wb.remove(wb.active)
+    used: set[str] = set()
+    for name, df in tables.items():
+        title = re.sub(r"[\[\]:*?/\\]", "_", str(name))[:31] or "sheet"
+        base, k = title, 1
+        while title in used:
+            k += 1
+            title = f"{base[:28]}_{k}"
+        used.add(title)
+        ws = wb.create_sheet(title)
+        frame = df.reset_index() if not isinstance(df.index, pd.RangeIndex) else df
+        for j, col in enumerate(frame.columns, start=1):
+            c = set_cell(ws.cell(row=1, column=j), str(col))
+            c.font = Font(bold=True)
+            ws.column_dimensions[c.column_letter].width = max(10, min(40, len(str(col)) * 2 + 2))
+        for i, row in enumerate(frame.itertuples(index=False), start=2):
+            for j, v in enumerate(row, start=1):
+                set_cell(ws.cell(row=i, column=j), _cell_value(v))
+        ws.freeze_panes = "A2"
+    if not wb.sheetnames:
+        wb.create_sheet("empty")
+    wb.properties.creator = "perfkit"
+    wb.save(path)
+    return path

@@ -117,3 +117,7 @@ def load_params(path: str | Path, **overrides) -> RunSpec:
     batch = raw.get("batch", "default")
     check_id(batch, what="batch")
     return RunSpec(notebook=nb, batch=batch, parameters=params)
+
+
+# the other notebooks register their parameter models in their own modules
+from . import params_cycle, params_methods  # noqa: E402,F401
