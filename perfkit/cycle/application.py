@@ -16,16 +16,15 @@ are adjusted (交叉重复、碎片化 → 调整), inefficient or ineffective f
 """
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping
+from typing import Any, Mapping
 
 import numpy as np
 import pandas as pd
 from scipy import sparse
 
 from .._results import Result, jsonable
+from .._text import segments, text_similarity, tfidf_matrix
 from ..errors import Collector, InputError
 from ..model.workbook import ROW, SHEET, Workbook
 from ..rules import Profile, load_profile
@@ -455,62 +454,11 @@ def idle_funds(workbook: Workbook, profile: Profile | str = "national", *,
 # overlap (交叉重复)
 # --------------------------------------------------------------------------------------------
 
-_SPACE = re.compile(r"\s+", re.UNICODE)
-_SPLIT = re.compile(r"[\W_0-9]+", re.UNICODE)
-
-
-def _segments(text: Any) -> list[str]:
-    if text is None or (isinstance(text, float) and np.isnan(text)):
-        return []
-    t = _SPACE.sub("", unicodedata.normalize("NFKC", str(text)).lower())
-    return [s for s in _SPLIT.split(t) if s]
-
-
-def _bigrams(text: Any) -> list[str]:
-    out: list[str] = []
-    for s in _segments(text):
-        out.extend([s] if len(s) == 1 else [s[i:i + 2] for i in range(len(s) - 1)])
-    return out
-
-
 def _tfidf(docs: list[Any]) -> tuple[sparse.csr_matrix, np.ndarray]:
-    """L2-normalised character-bigram TF-IDF rows and a mask of non-empty documents.
-
-    tf = raw count; idf = ln((1 + n) / (1 + df)) + 1 (smooth); rows scaled to unit length.
-    """
-    toks = [_bigrams(d) for d in docs]
-    n = len(docs)
-    lens = np.fromiter((len(t) for t in toks), dtype=np.int64, count=n)
-    flat = np.array([tok for t in toks for tok in t], dtype=object)
-    if flat.size == 0:
-        return sparse.csr_matrix((n, 0)), np.zeros(n, bool)
-    vocab, cols = np.unique(flat.astype(str), return_inverse=True)
-    rows = np.repeat(np.arange(n), lens)
-    X = sparse.csr_matrix((np.ones(len(cols)), (rows, cols)), shape=(n, len(vocab)))
-    X.sum_duplicates()
-    df = np.bincount(X.indices, minlength=len(vocab))
-    idf = np.log((1 + n) / (1 + df)) + 1
-    X = X @ sparse.diags(idf)
-    norms = np.sqrt(np.asarray(X.multiply(X).sum(axis=1)).ravel())
-    inv = np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)
-    return sparse.csr_matrix(sparse.diags(inv) @ X), norms > 0
-
-
-def text_similarity(texts: Iterable[Any]) -> np.ndarray:
-    """Cosine similarity matrix of character-bigram TF-IDF vectors (dense, for small inputs).
-
-    Text is NFKC-normalised, lower-cased and stripped of white space; punctuation and digits
-    split it into segments, and bigrams never cross a segment boundary (a one-character
-    segment counts as a unigram). Empty texts have similarity 0 with everything.
-
-    Examples
-    --------
-    >>> s = text_similarity(["农村饮水安全工程", "农村饮水安全项目", "学生营养改善计划"])
-    >>> bool(s[0, 1] > 0.5 > s[0, 2])
-    True
-    """
-    X, _ = _tfidf(list(texts))
-    return (X @ X.T).toarray()
+    """L2-normalised character-bigram TF-IDF rows (:func:`perfkit._text.tfidf_matrix`) and a
+    mask of non-empty documents."""
+    X = tfidf_matrix(docs, n=2)
+    return X, X.getnnz(axis=1) > 0
 
 
 @dataclass(frozen=True, eq=False)
@@ -637,7 +585,7 @@ def detect_overlap(workbook: Workbook, profile: Profile | str = "national", *,
         v = np.asarray(mats[f][i, j]).ravel()
         return np.where(present[f][i] & present[f][j], v, np.nan)
 
-    norm_sets = [{"".join(_segments(x)) for x in lst} - {""} for lst in ind_lists]
+    norm_sets = [{"".join(segments(x)) for x in lst} - {""} for lst in ind_lists]
     shared = [";".join(sorted(norm_sets[a] & norm_sets[b])) for a, b in zip(i, j)]
     col = lambda c: p.get(c, pd.Series(None, index=p.index)).to_numpy()  # noqa: E731
     pairs = pd.DataFrame({
