@@ -5,4 +5,11 @@ from __future__ import annotations
 from .values import parse_bool, parse_number, parse_target, resolve_indicators
 from .workbook import read_workbook
 
-__all__ = ["read_workbook", "parse_number", "parse_target", "parse_bool", "resolve_indicators"]
+__all__ = ["read_workbook", "read_forms", "parse_number", "parse_target", "parse_bool", "resolve_indicators"]
+
+
+def __getattr__(name):  # the forms reader loads only when used
+    if name == "read_forms":
+        from .forms import read_forms
+        return read_forms
+    raise AttributeError(name)
