@@ -8,8 +8,16 @@ import pandas as pd
 
 from .errors import InputError
 
-__all__ = ["check_option", "as_frame", "as_series", "check_finite", "check_nonnegative",
-           "check_positive", "check_probability"]
+__all__ = ["check_option", "as_frame", "as_matrix", "check_numeric_columns", "as_series",
+           "as_weights", "check_finite", "check_nonnegative", "check_positive",
+           "check_probability", "DIRECTION_WORDS"]
+
+#: what a ``direction`` argument may say: higher is better (正向) or lower is better (逆向)
+DIRECTION_WORDS = {
+    "higher": "higher", "lower": "lower",
+    ">=": "higher", "≥": "higher", "正向": "higher", "positive": "higher",
+    "<=": "lower", "≤": "lower", "逆向": "lower", "反向": "lower", "reverse": "lower",
+}
 
 
 def check_option(name: str, value: Any, allowed: Iterable[Any]) -> Any:
@@ -44,6 +52,34 @@ def as_frame(name: str, data: Any, *, numeric: bool = True, min_rows: int = 1) -
     return data
 
 
+def as_matrix(name: str, data: Any, *, what: str, row_vector: bool = True) -> pd.DataFrame:
+    """A 2-D argument (``what``, e.g. ``"items × experts"``) as a DataFrame.
+
+    A DataFrame is returned as it is (labels kept; see :func:`check_numeric_columns`); anything
+    else is converted to floats (``must be numeric``), a 1-D array becoming one row when
+    ``row_vector``, and must then be 2-D (``must be 2-D (<what>), got <n>-D``).
+    """
+    if isinstance(data, pd.DataFrame):
+        return data
+    try:
+        arr = np.asarray(data, dtype=float)
+    except (TypeError, ValueError):
+        raise InputError("must be numeric", argument=name) from None
+    if row_vector and arr.ndim == 1:
+        arr = arr[None, :]
+    if arr.ndim != 2:
+        raise InputError(f"must be 2-D ({what}), got {arr.ndim}-D", argument=name)
+    return pd.DataFrame(arr)
+
+
+def check_numeric_columns(name: str, df: pd.DataFrame) -> None:
+    """Every column of ``df`` must have a numeric dtype (the error names up to five that do
+    not)."""
+    bad = [c for c in df.columns if not pd.api.types.is_numeric_dtype(df[c])]
+    if bad:
+        raise InputError("columns must be numeric", argument=name, value=bad[:5])
+
+
 def as_series(name: str, data: Any, *, min_len: int = 1) -> pd.Series:
     if isinstance(data, pd.DataFrame):
         if data.shape[1] != 1:
@@ -64,6 +100,20 @@ def as_series(name: str, data: Any, *, min_len: int = 1) -> pd.Series:
         except (TypeError, ValueError):
             raise InputError("must be numeric", argument=name) from None
     return data.astype(float)
+
+
+def as_weights(name: str, data: Any, *, n: int | None = None, per: str = "item") -> np.ndarray:
+    """Weights as a flat float array: numeric (``must be numeric``), ``n`` of them when given
+    (``must have one weight per <per> (<n>), got <m>``), finite and non-negative."""
+    try:
+        w = np.asarray(data, dtype=float).ravel()
+    except (TypeError, ValueError):
+        raise InputError("must be numeric", argument=name) from None
+    if n is not None and w.size != n:
+        raise InputError(f"must have one weight per {per} ({n}), got {w.size}", argument=name)
+    if not np.isfinite(w).all() or (w < 0).any():
+        raise InputError("must be finite and non-negative", argument=name)
+    return w
 
 
 def _first_bad(values: np.ndarray, mask: np.ndarray, labels) -> str:

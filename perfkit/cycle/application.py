@@ -26,7 +26,8 @@ from scipy import sparse
 from .._results import Result, jsonable
 from .._text import segments, text_similarity, tfidf_matrix
 from ..errors import Collector, InputError
-from ..model.workbook import ROW, SHEET, Workbook
+from ..model.frames import norm_ids
+from ..model.workbook import SHEET, Workbook, excel_row
 from ..rules import Profile, load_profile
 from ..scoring.grades import grade as _grade
 
@@ -99,20 +100,6 @@ _NOTE_AMOUNT = ("金额按用户设置的比例计算：{detail}；未列出的�
                 "unchanged.")
 
 
-def _norm_ids(df: pd.DataFrame) -> pd.DataFrame:
-    df = df.copy()
-    if "project_id" in df:
-        df["project_id"] = df["project_id"].astype(str)
-    if "year" in df:
-        df["year"] = pd.to_numeric(df["year"], errors="coerce")
-    return df
-
-
-def _row(r) -> int | None:
-    v = r.get(ROW)
-    return int(v) if v is not None and pd.notna(v) else None
-
-
 def _years(workbook: Workbook, year: int | None) -> int:
     return int(year) if year is not None else workbook.latest_year()
 
@@ -160,7 +147,7 @@ def _scores_frame(scores: Any) -> pd.DataFrame:
         raise InputError("needs a project_id column", argument="scores")
     if "grade" not in scores and "total" not in scores:
         raise InputError("needs a grade or a total column", argument="scores")
-    return _norm_ids(scores)
+    return norm_ids(scores)
 
 
 def _budget_series(budgets: Any, scores: pd.DataFrame) -> pd.Series | None:
@@ -264,7 +251,7 @@ def apply_results(scores: pd.DataFrame, profile: Profile | str = "national", *,
     for _, r in df[bad].iterrows():
         problems.add(f"grade {r['grade']!r} of project {r['project_id']} has no action in "
                      f"application.grade_action ({', '.join(grade_action)})",
-                     sheet=r.get(SHEET), row=_row(r), column="grade", value=r["grade"])
+                     sheet=r.get(SHEET), row=excel_row(r), column="grade", value=r["grade"])
     problems.raise_if_any()
     cut = _resolve_cut(cut_percent if cut_percent is not None else app.get("cut_percent"),
                        grade_action)
@@ -392,11 +379,11 @@ def idle_funds(workbook: Workbook, profile: Profile | str = "national", *,
     year = _years(workbook, year)
     window = list(range(year - k + 1, year + 1))
 
-    projects = _norm_ids(workbook["projects"])
+    projects = norm_ids(workbook["projects"])
     projects = projects[projects["year"] == year].sort_values("project_id", kind="stable")
     if projects.empty:
         raise InputError(f"no projects for year {year}", argument="year", value=year)
-    b = _norm_ids(workbook["budget"])
+    b = norm_ids(workbook["budget"])
     for c in ("initial", "adjusted", "executed"):
         b[c] = pd.to_numeric(b[c], errors="coerce")
     b = b[b["year"].isin(window) & b["project_id"].isin(projects["project_id"])]
@@ -544,11 +531,11 @@ def detect_overlap(workbook: Workbook, profile: Profile | str = "national", *,
         raise InputError("must map some of name, objective, indicators to non-negative weights "
                          "with a positive sum", argument="fields", value=dict(w))
     year = _years(workbook, year)
-    p = _norm_ids(workbook["projects"])
+    p = norm_ids(workbook["projects"])
     p = p[p["year"] == year].sort_values("project_id", kind="stable").reset_index(drop=True)
     if p.empty:
         raise InputError(f"no projects for year {year}", argument="year", value=year)
-    ind = _norm_ids(workbook["indicators"])
+    ind = norm_ids(workbook["indicators"])
     ind = ind[ind["year"] == year]
     names_by_pid = ind.groupby("project_id")["level3"].agg(
         lambda s: [x for x in s.dropna().astype(str)]) if not ind.empty else pd.Series(dtype=object)
@@ -680,11 +667,11 @@ def budget_proposal(workbook: Workbook, profile: Profile | str = "national", *,
     sc = _scores_frame(scores)
     if "year" in sc:
         sc = sc[sc["year"].isna() | (sc["year"] == year)]
-    p = _norm_ids(workbook["projects"])
+    p = norm_ids(workbook["projects"])
     p = p[p["year"] == year].sort_values("project_id", kind="stable").reset_index(drop=True)
     if p.empty:
         raise InputError(f"no projects for year {year}", argument="year", value=year)
-    b = _norm_ids(workbook["budget"])
+    b = norm_ids(workbook["budget"])
     b = b[(b["year"] == year) & b["source"].isin(list(app["proposal_base_sources"]))]
     cur = pd.to_numeric(b["adjusted"], errors="coerce").fillna(
         pd.to_numeric(b["initial"], errors="coerce")).groupby(b["project_id"]).sum()

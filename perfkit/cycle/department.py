@@ -67,10 +67,13 @@ from typing import Any, Iterable, Mapping
 import numpy as np
 import pandas as pd
 
+from .._format import (cat as _cat, fixed as _fix, flag, num as _num, param as _g,
+                       param_pct as _gp, pct_fixed as _pct)
 from .._results import Result, jsonable
 from ..errors import Collector, InputError, RuleError
+from ..model.frames import located, numeric_figures
 from ..model.schema import DEPARTMENTS
-from ..model.workbook import ROW, SHEET, Workbook
+from ..model.workbook import SHEET, Workbook, excel_row
 from ..rules import Profile, load_profile
 from ..scoring.grades import grade as _grade
 
@@ -192,64 +195,11 @@ _FLAGS = {
 
 
 def _flag(code: str, **kw) -> dict:
-    zh, en = _FLAGS[code]
-    return {"code": code, "message": zh.format(**kw), "message_en": en.format(**kw)}
-
-
-# --------------------------------------------------------------------------------------------
-# text helpers (vectorised): full precision stays in the numbers, text is for people
-# --------------------------------------------------------------------------------------------
-def _num(x, digits: int = 2) -> pd.Series:
-    """Numbers with trailing zeros trimmed (0.40 → 0.4, 5.00 → 5); NaN → —."""
-    s = x if isinstance(x, pd.Series) else pd.Series(x)
-    arr = np.asarray(s, dtype=float)
-    out = np.char.mod(f"%.{max(digits, 1)}f", np.nan_to_num(arr))
-    out = np.char.rstrip(np.char.rstrip(out, "0"), ".")
-    out = np.where(out == "-0", "0", out)
-    out = np.where(np.isnan(arr), "—", out)
-    return pd.Series(out, index=s.index, dtype=object)
-
-
-def _fix(x, digits: int = 1) -> pd.Series:
-    """Numbers with a fixed number of decimals (4 → 4.0)."""
-    s = x if isinstance(x, pd.Series) else pd.Series(x)
-    arr = np.asarray(s, dtype=float)
-    out = np.char.mod(f"%.{digits}f", np.nan_to_num(arr))
-    out = np.where(np.isnan(arr), "—", out)
-    return pd.Series(out, index=s.index, dtype=object)
-
-
-def _pct(x, digits: int = 1) -> pd.Series:
-    s = x if isinstance(x, pd.Series) else pd.Series(x)
-    return _fix(s * 100.0, digits) + "%"
-
-
-def _g(v: float) -> str:
-    """A scalar parameter for text (0.1 → 0.1, 10.0 → 10)."""
-    return f"{float(v):.6g}"
-
-
-def _gp(v: float) -> str:
-    """A scalar rate parameter as a percentage (0.1 → 10%)."""
-    return f"{float(v) * 100:.6g}%"
-
-
-def _cat(*parts) -> pd.Series:
-    """Element-wise concatenation of Series and scalars into a text Series (numpy, no loops)."""
-    idx = next(p.index for p in parts if isinstance(p, pd.Series))
-    out = np.full(len(idx), "", dtype=str)
-    for p in parts:
-        out = np.char.add(out, p.to_numpy().astype(str) if isinstance(p, pd.Series) else str(p))
-    return pd.Series(out, index=idx, dtype=object)
+    return flag(_FLAGS, code, **kw)
 
 
 def _zh(col: str) -> str:
     return DEPARTMENTS.column(col).zh
-
-
-def _row(r) -> int | None:
-    v = r.get(ROW)
-    return int(v) if v is not None and pd.notna(v) else None
 
 
 def _missing_names(df: pd.DataFrame, cols: Iterable[str], label) -> pd.Series:
@@ -287,6 +237,20 @@ def _num_param(path: str, v: Any, *, lo: float | None = None, hi: float | None =
     return f
 
 
+def _check_codes(base: str, ind: Mapping, weights: Mapping[str, float] | None,
+                 known: Mapping[str, Any]) -> None:
+    """The profile's ``<base>.indicators`` and the ``weights`` argument name known codes only."""
+    unknown = sorted(set(ind) - set(known))
+    if unknown:
+        raise RuleError(f"rule {base}.indicators has unknown indicator(s) {unknown}; known: "
+                        f"{', '.join(known)}")
+    if weights is not None:
+        bad = sorted(set(weights) - set(known))
+        if bad:
+            raise InputError(f"unknown indicator code(s); known: {', '.join(known)}",
+                             argument="weights", value=bad)
+
+
 def _config(prof: Profile, weights: Mapping[str, float] | None) -> dict:
     """Read and check the ``department_eval`` section; RuleError names the rule path."""
     sec = prof.get("department_eval")
@@ -302,15 +266,7 @@ def _config(prof: Profile, weights: Mapping[str, float] | None) -> dict:
     if mode not in ("pro_rata", "whole", "started"):
         raise RuleError(f"rule {base}.step_rounding must be pro_rata, whole or started, "
                         f"got {mode!r}")
-    unknown = sorted(set(ind) - set(INDICATORS))
-    if unknown:
-        raise RuleError(f"rule {base}.indicators has unknown indicator(s) {unknown}; known: "
-                        f"{', '.join(INDICATORS)}")
-    if weights is not None:
-        bad = sorted(set(weights) - set(INDICATORS))
-        if bad:
-            raise InputError(f"unknown indicator code(s); known: {', '.join(INDICATORS)}",
-                             argument="weights", value=bad)
+    _check_codes(base, ind, weights, INDICATORS)
     out: dict[str, dict] = {}
     for code in INDICATORS:
         path = f"{base}.indicators.{code}"
@@ -379,25 +335,11 @@ def _figures(workbook: Workbook, year: int | None, department_ids) -> tuple[pd.D
     allrows["department_id"] = allrows["department_id"].astype(str)
     yr = pd.to_numeric(allrows["year"], errors="coerce")
     problems = Collector()
-    for i in allrows.index[yr.isna()]:
-        r = allrows.loc[i]
-        problems.add("年度 must be a year", file=src, sheet=r.get(SHEET), row=_row(r),
-                     column="年度", value=r["year"])
+    problems.extend(located(allrows, yr.isna(), "年度 must be a year", column="年度",
+                            values=allrows["year"], file=src))
     problems.raise_if_any()
     allrows["year"] = yr.astype(int)
-    for c in _FIGURES:
-        raw = allrows[c]
-        val = pd.to_numeric(raw, errors="coerce")
-        blank = raw.isna() | raw.astype(str).str.strip().isin(["", "-", "—", "/"])
-        for i in allrows.index[val.isna() & ~blank]:
-            r = allrows.loc[i]
-            problems.add("must be a number", file=src, sheet=r.get(SHEET), row=_row(r),
-                         column=_zh(c), value=raw[i])
-        for i in allrows.index[val < 0]:
-            r = allrows.loc[i]
-            problems.add("must not be negative", file=src, sheet=r.get(SHEET), row=_row(r),
-                         column=_zh(c), value=float(val[i]))
-        allrows[c] = val.astype(float)
+    allrows = numeric_figures(allrows, _FIGURES, label=_zh, problems=problems, file=src)
     problems.raise_if_any()
     if year is None:
         year = int(allrows["year"].max())
@@ -411,7 +353,7 @@ def _figures(workbook: Workbook, year: int | None, department_ids) -> tuple[pd.D
     if dup.any():
         r = df[dup].iloc[0]
         raise InputError(f"department {r['department_id']} appears twice in year {year}",
-                         file=src, sheet=r.get(SHEET), row=_row(r), column="部门编码",
+                         file=src, sheet=r.get(SHEET), row=excel_row(r), column="部门编码",
                          value=r["department_id"])
     if department_ids is not None:
         ids = [str(d) for d in ([department_ids] if isinstance(department_ids, str)
@@ -671,6 +613,74 @@ def _indicators(df: pd.DataFrame, cfg: dict, year: int, port: pd.DataFrame) -> p
 
 
 # --------------------------------------------------------------------------------------------
+# drop and rescale (domain.md §4.2), shared with the township evaluation
+# --------------------------------------------------------------------------------------------
+def _rescaled_totals(ind: pd.DataFrame, key: str, ids: list, total_points: float
+                     ) -> pd.DataFrame:
+    """Per subject (index ``ids``): ``total`` = Σ scores / Σ applicable weights × total_points
+    (NaN without applicable weight), ``applicable_weight`` and ``n_not_applicable``."""
+    agg = ind[ind["applicable"]].groupby(key).agg(_s=("score", "sum"),
+                                                  applicable_weight=("weight", "sum")).reindex(ids)
+    aw = agg["applicable_weight"].fillna(0.0)
+    n_na = (~ind["applicable"]).groupby(ind[key]).sum().reindex(ids).fillna(0).astype(int)
+    return pd.DataFrame({"total": (agg["_s"] / aw.where(aw > 0)) * total_points,
+                         "applicable_weight": aw, "n_not_applicable": n_na})
+
+
+def _group_scores(ind: pd.DataFrame, key: str, level: str, order: list[str]) -> pd.DataFrame:
+    """One row per subject and group (``level``) in the profile's order: ``weight``,
+    ``applicable_weight`` and ``score`` (NaN when no indicator of the group applies)."""
+    g = ind.assign(_aw=ind["weight"].where(ind["applicable"], 0.0)).groupby(
+        [key, level], sort=False).agg(weight=("weight", "sum"), applicable_weight=("_aw", "sum"),
+                                      score=("score", "sum")).reset_index()
+    g[level] = pd.Categorical(g[level], order, ordered=True)
+    g = g.sort_values([key, level]).reset_index(drop=True)
+    g[level] = g[level].astype(str)
+    g.loc[g["applicable_weight"] <= 0, "score"] = np.nan
+    return g
+
+
+def _wide_scores(ind: pd.DataFrame, groups: pd.DataFrame, key: str, level: str,
+                 order: list[str], ids: list, codes: Iterable[str]) -> dict[str, Any]:
+    """The per-subject columns of ``to_frame()``: a score column per group, then
+    ``<code>_value`` and ``<code>_score`` per indicator code."""
+    out: dict[str, Any] = {}
+    gw = groups.pivot(index=key, columns=level, values="score")
+    for gname in order:
+        out[gname] = gw[gname].reindex(ids).to_numpy() if gname in gw else np.nan
+    wide_v = ind.pivot(index=key, columns="code", values="value").reindex(ids)
+    wide_s = ind.pivot(index=key, columns="code", values="score").reindex(ids)
+    for code in codes:
+        out[f"{code}_value"] = wide_v[code].to_numpy()
+        out[f"{code}_score"] = wide_s[code].to_numpy()
+    return out
+
+
+def _applicability_flags(g: pd.DataFrame, applicable_weight: float, total_points: float,
+                         flag) -> list[dict]:
+    """The ``not_applicable`` and ``division_by_zero`` flags of one subject's indicators."""
+    fl = []
+    na = g[~g["applicable"]]
+    if len(na) and len(na) < len(g):
+        fl.append(flag("not_applicable", n=len(na), names="、".join(na["name"]),
+                       w=f"{applicable_weight:g}", total=f"{total_points:g}"))
+    z = g[g["status"] == "division_by_zero"]
+    if len(z):
+        fl.append(flag("division_by_zero", names="、".join(z["name"])))
+    return fl
+
+
+def _shortfalls(ind: pd.DataFrame) -> dict:
+    """The report's 存在的问题: every deduction and every indicator not applicable."""
+    ded = ind[ind["applicable"] & (ind["deduction"] > 1e-12)]
+    na = ind[~ind["applicable"]]
+    return {"deductions": jsonable(ded[["code", "name", "weight", "score", "deduction",
+                                        "explanation", "explanation_en"]].reset_index(drop=True)),
+            "not_applicable": jsonable(na[["code", "name", "status", "explanation",
+                                           "explanation_en"]].reset_index(drop=True))}
+
+
+# --------------------------------------------------------------------------------------------
 # the project portfolio
 # --------------------------------------------------------------------------------------------
 def _project_scores(workbook: Workbook, prof: Profile, year: int, ids: list[str],
@@ -765,8 +775,6 @@ class DepartmentResult(Result):
 
     def to_dict(self) -> dict:
         ind = self.indicators
-        deductions = ind[ind["applicable"] & (ind["deduction"] > 1e-12)]
-        na = ind[~ind["applicable"]]
         system = ind[["group", "code", "name", "name_en", "formula", "weight"]]
         return {
             "subject_id": self.subject_id, "subject_type": "department", "year": int(self.year),
@@ -780,17 +788,13 @@ class DepartmentResult(Result):
             "total": jsonable(self.total), "grade": self.grade, "action": self.action,
             "applicable_weight": jsonable(self.applicable_weight),
             "total_points": jsonable(self.total_points),
-            "rescaled": bool(len(na)),
+            "rescaled": bool((~ind["applicable"]).any()),
             # 四、绩效评价指标分析
             "groups": jsonable(self.groups.reset_index(drop=True)),
             "indicators": jsonable(ind.drop(columns=["department_id"]).reset_index(drop=True)),
             "portfolio": jsonable(self.portfolio),
             # 五、存在的问题: every deduction and every indicator not applicable
-            "deductions": jsonable(deductions[["code", "name", "weight", "score", "deduction",
-                                               "explanation", "explanation_en"]]
-                                   .reset_index(drop=True)),
-            "not_applicable": jsonable(na[["code", "name", "status", "explanation",
-                                           "explanation_en"]].reset_index(drop=True)),
+            **_shortfalls(ind),
             "flags": jsonable(self.flags),
         }
 
@@ -935,39 +939,21 @@ def evaluate_department(workbook: Workbook, profile: Profile | str = "national",
     ind = _indicators(df, cfg, year, port)
 
     # totals -----------------------------------------------------------------------------------
-    app = ind[ind["applicable"]]
-    agg = app.groupby("department_id").agg(_s=("score", "sum"), applicable_weight=("weight", "sum"))
-    agg = agg.reindex(ids)
-    agg["applicable_weight"] = agg["applicable_weight"].fillna(0.0)
     tp = cfg["total"]
-    total = (agg["_s"] / agg["applicable_weight"].where(agg["applicable_weight"] > 0)) * tp
+    tot = _rescaled_totals(ind, "department_id", ids, tp)
     bands = prof.get("grades.bands")
     grade_action = prof.get("application.grade_action", {})
     out = df[["department_id", "name"]].copy()
     out.insert(2, "year", year)
-    out["total"] = total.to_numpy()
+    out["total"] = tot["total"].to_numpy()
     out["grade"] = _grade(out["total"], bands).to_numpy()
     out["action"] = out["grade"].map(lambda g: grade_action.get(g) if g is not None else None)
-    out["applicable_weight"] = agg["applicable_weight"].to_numpy()
-    out["n_not_applicable"] = (~ind["applicable"]).groupby(ind["department_id"]).sum() \
-        .reindex(ids).fillna(0).astype(int).to_numpy()
-
-    groups = ind.assign(_aw=ind["weight"].where(ind["applicable"], 0.0)).groupby(
-        ["department_id", "group"], sort=False).agg(weight=("weight", "sum"),
-                                                    applicable_weight=("_aw", "sum"),
-                                                    score=("score", "sum")).reset_index()
-    groups["group"] = pd.Categorical(groups["group"], cfg["groups"], ordered=True)
-    groups = groups.sort_values(["department_id", "group"]).reset_index(drop=True)
-    groups["group"] = groups["group"].astype(str)
-    groups.loc[groups["applicable_weight"] <= 0, "score"] = np.nan
-    gw = groups.pivot(index="department_id", columns="group", values="score")
-    for gname in cfg["groups"]:
-        out[gname] = gw[gname].reindex(ids).to_numpy() if gname in gw else np.nan
-    wide_v = ind.pivot(index="department_id", columns="code", values="value").reindex(ids)
-    wide_s = ind.pivot(index="department_id", columns="code", values="score").reindex(ids)
-    for code in INDICATORS:
-        out[f"{code}_value"] = wide_v[code].to_numpy()
-        out[f"{code}_score"] = wide_s[code].to_numpy()
+    out["applicable_weight"] = tot["applicable_weight"].to_numpy()
+    out["n_not_applicable"] = tot["n_not_applicable"].to_numpy()
+    groups = _group_scores(ind, "department_id", "group", cfg["groups"])
+    for col, values in _wide_scores(ind, groups, "department_id", "group", cfg["groups"], ids,
+                                    INDICATORS).items():
+        out[col] = values
 
     # flags (per department: few rows) --------------------------------------------------------
     flags_col = []
@@ -977,14 +963,7 @@ def evaluate_department(workbook: Workbook, profile: Profile | str = "national",
                                                                                   min_count=3)
     for i, did in enumerate(ids):
         g = by_dept[did]
-        fl = []
-        na = g[~g["applicable"]]
-        if len(na) and len(na) < len(g):
-            fl.append(_flag("not_applicable", n=len(na), names="、".join(na["name"]),
-                            w=f"{out['applicable_weight'].iloc[i]:g}", total=f"{tp:g}"))
-        z = g[g["status"] == "division_by_zero"]
-        if len(z):
-            fl.append(_flag("division_by_zero", names="、".join(z["name"])))
+        fl = _applicability_flags(g, out["applicable_weight"].iloc[i], tp, _flag)
         if did not in pmap.index or pmap.loc[did, "n_projects"] <= 0:
             fl.append(_flag("no_projects"))
         elif not bool(pmap.loc[did, "weighted"]):

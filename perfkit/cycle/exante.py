@@ -38,6 +38,7 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
+from .._format import num_str as _fmt
 from .._results import Result, jsonable
 from .._validate import check_option
 from ..errors import Collector, InputError
@@ -151,12 +152,6 @@ def _add_rows(col: Collector, mask: pd.Series, rows: pd.Series, column: str, rul
     for i in mask[mask.fillna(False).astype(bool)].index:
         col.add(rule, sheet=sheet, row=int(rows[i]), column=column,
                 value=None if values is None else jsonable(values[i]))
-
-
-def _fmt(x: float, digits: int = 2) -> str:
-    if x is None or not np.isfinite(x):
-        return "—"
-    return f"{x:.{digits}f}".rstrip("0").rstrip(".")
 
 
 # --------------------------------------------------------------------------------------------

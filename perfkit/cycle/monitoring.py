@@ -39,9 +39,11 @@ import pandas as pd
 from scipy import stats
 from scipy.special import expit, logit
 
+from .._format import flag
 from .._results import Result, jsonable
 from ..errors import Collector, InputError, RuleError
-from ..model.workbook import ROW, SHEET, Workbook
+from ..model.frames import norm_ids
+from ..model.workbook import ROW, SHEET, Workbook, excel_row
 from ..rules import Profile, load_profile
 
 __all__ = ["monitor", "time_progress", "traffic_light", "indicator_attainment",
@@ -137,8 +139,7 @@ FLAG_MESSAGES = {
 
 
 def _flag(code: str, **kw) -> dict:
-    zh, en = FLAG_MESSAGES[code]
-    return {"code": code, "message": zh.format(**kw), "message_en": en.format(**kw)}
+    return flag(FLAG_MESSAGES, code, **kw)
 
 
 # --------------------------------------------------------------------------------------------
@@ -221,20 +222,6 @@ def _check_month(month) -> int:
     return int(month)
 
 
-def _norm(df: pd.DataFrame) -> pd.DataFrame:
-    df = df.copy()
-    if "project_id" in df:
-        df["project_id"] = df["project_id"].astype(str)
-    if "year" in df:
-        df["year"] = pd.to_numeric(df["year"], errors="coerce")
-    return df
-
-
-def _row(r) -> int | None:
-    v = r.get(ROW)
-    return int(v) if v is not None and pd.notna(v) else None
-
-
 def _cumulative_grid(monthly: pd.DataFrame, upto: int, source: str | None
                      ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(project_id, year) × months 1..upto of cumulative payments, forward-filled and 0 before
@@ -247,7 +234,7 @@ def _cumulative_grid(monthly: pd.DataFrame, upto: int, source: str | None
         for _, r in m[dup].iterrows():
             problems.add(f"project {r['project_id']} has more than one row for {int(r['year'])}"
                          f"-{int(r['month']):02d} in the monthly sheet (月度执行)", file=source,
-                         sheet=r.get(SHEET), row=_row(r), column="月份", value=int(r["month"]))
+                         sheet=r.get(SHEET), row=excel_row(r), column="月份", value=int(r["month"]))
         problems.raise_if_any()
     months = list(range(1, upto + 1))
     if m.empty:
@@ -616,7 +603,7 @@ def monitor(workbook: Workbook, profile: Profile | str = "national", *, year: in
     light_rule = mon["light"]
     red_below, yellow_below = float(light_rule["red_below"]), float(light_rule["yellow_below"])
 
-    projects = _norm(workbook["projects"])
+    projects = norm_ids(workbook["projects"])
     projects = projects[projects["year"] == year]
     if project_ids is not None:
         ids = {str(p) for p in project_ids}
@@ -626,7 +613,7 @@ def monitor(workbook: Workbook, profile: Profile | str = "national", *, year: in
                          + (" and the requested ids" if project_ids is not None else ""),
                          file=src, argument="year", value=year)
     projects = projects.sort_values("project_id", kind="stable").reset_index(drop=True)
-    monthly = _norm(workbook["monthly"])
+    monthly = norm_ids(workbook["monthly"])
     monthly["month"] = pd.to_numeric(monthly["month"], errors="coerce")
     monthly["cumulative_executed"] = pd.to_numeric(monthly["cumulative_executed"],
                                                    errors="coerce")
@@ -634,7 +621,7 @@ def monitor(workbook: Workbook, profile: Profile | str = "national", *, year: in
     if not (monthly["year"] == year).any():
         raise InputError(f"the monthly sheet (月度执行) has no rows for {year}: monitoring needs "
                          "the cumulative payments of each month", file=src, sheet="monthly")
-    bud = _budget_totals(_norm(workbook["budget"]), base_col)
+    bud = _budget_totals(norm_ids(workbook["budget"]), base_col)
 
     # --- execution to date ------------------------------------------------------------------
     grid, reported = _cumulative_grid(monthly, month, src)
@@ -645,7 +632,7 @@ def monitor(workbook: Workbook, profile: Profile | str = "national", *, year: in
         r = projects.iloc[i]
         problems.add(f"project {r['project_id']} has no positive {base_col} budget for {year} in "
                      "the budget sheet (项目资金), so its execution progress cannot be computed",
-                     file=src, sheet=r.get(SHEET), row=_row(r), column="项目编码",
+                     file=src, sheet=r.get(SHEET), row=excel_row(r), column="项目编码",
                      value=r["project_id"])
     problems.raise_if_any()
     has_data = key.isin(grid.index)
@@ -676,7 +663,7 @@ def monitor(workbook: Workbook, profile: Profile | str = "national", *, year: in
     cp_list = [";".join(str(k) for k, _ in cps if cp_missed_each[k][i]) for i in range(n)]
 
     # --- target attainment and the gap ---------------------------------------------------------
-    ind = _norm(workbook["indicators"])
+    ind = norm_ids(workbook["indicators"])
     ind = ind[(ind["year"] == year) & ind["project_id"].isin(projects["project_id"])].copy()
     ind["attainment"] = indicator_attainment(ind, cap=float(mon["attainment_cap"]))
     rating = ind["rating"] if "rating" in ind else pd.Series(None, index=ind.index)

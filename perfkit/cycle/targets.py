@@ -42,6 +42,7 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 
+from .._format import num as _fmt
 from .._results import Result, jsonable
 from ..errors import InputError
 from ..io.values import parse_target
@@ -84,13 +85,6 @@ def _norm_unit(u: pd.Series) -> pd.Series:
     s = u.astype(object).where(u.notna(), None)
     s = s.map(lambda v: None if v is None else ("".join(str(v).split()) or None))
     return s.where(~s.isin(["nan", "None"]), None)
-
-
-def _fmt(x: pd.Series, digits: int = 2) -> pd.Series:
-    arr = np.asarray(x, dtype=float)
-    out = np.char.mod(f"%.{digits}f", np.nan_to_num(arr))
-    out = np.char.rstrip(np.char.rstrip(out, "0"), ".")
-    return pd.Series(np.where(np.isnan(arr), "—", out), index=x.index, dtype=object)
 
 
 def _parsed(ind: pd.DataFrame) -> pd.DataFrame:

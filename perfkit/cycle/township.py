@@ -63,15 +63,18 @@ from typing import Any, Iterable, Mapping
 import numpy as np
 import pandas as pd
 
+from .._format import (cat as _cat, flag, num as _num, param as _g, param_pct as _gp,
+                       pct_fixed as _pct)
 from .._results import Result, jsonable
 from ..errors import Collector, IdentityError, InputError, RuleError
 from ..methods.benchmark import DEAResult, dea, gap_to_benchmark
+from ..model.frames import located, numeric_figures
 from ..model.schema import TOWNSHIPS
-from ..model.workbook import SHEET, Workbook
+from ..model.workbook import SHEET, Workbook, excel_row
 from ..rules import Profile, load_profile
 from ..scoring.grades import grade as _grade
-from .department import (_cat, _g, _gp, _missing_names, _num, _num_param, _pct, _ratio,
-                         _row)
+from .department import (_applicability_flags, _check_codes, _group_scores, _missing_names,
+                         _num_param, _ratio, _rescaled_totals, _shortfalls, _wide_scores)
 
 __all__ = ["evaluate_township", "allocate_transfers", "TownshipEvaluation", "TownshipResult",
            "TransferAllocation", "INDICATORS", "TOWNSHIP_COLUMNS", "INDICATOR_COLUMNS",
@@ -176,8 +179,7 @@ _FLAGS = {
 
 
 def _flag(code: str, **kw) -> dict:
-    zh, en = _FLAGS[code]
-    return {"code": code, "message": zh.format(**kw), "message_en": en.format(**kw)}
+    return flag(_FLAGS, code, **kw)
 
 
 def _zh(col: str) -> str:
@@ -197,15 +199,7 @@ def _config(prof: Profile, weights: Mapping[str, float] | None) -> dict:
         bench = sec["benchmark"]
     except KeyError as e:
         raise RuleError(f"rule profile {prof.id!r} has no rule {base}.{e.args[0]}") from None
-    unknown = sorted(set(ind) - set(INDICATORS))
-    if unknown:
-        raise RuleError(f"rule {base}.indicators has unknown indicator(s) {unknown}; known: "
-                        f"{', '.join(INDICATORS)}")
-    if weights is not None:
-        bad = sorted(set(weights) - set(INDICATORS))
-        if bad:
-            raise InputError(f"unknown indicator code(s); known: {', '.join(INDICATORS)}",
-                             argument="weights", value=bad)
+    _check_codes(base, ind, weights, INDICATORS)
     out = {}
     for code, meta in INDICATORS.items():
         path = f"{base}.indicators.{code}"
@@ -269,29 +263,15 @@ def _figures(workbook: Workbook, year: int | None, township_ids) -> tuple[pd.Dat
     t["township_id"] = t["township_id"].astype(str)
     problems = Collector()
     yr = pd.to_numeric(t["year"], errors="coerce")
-    for i in t.index[yr.isna()]:
-        r = t.loc[i]
-        problems.add("年度 must be a year", file=src, sheet=r.get(SHEET), row=_row(r),
-                     column="年度", value=r["year"])
+    problems.extend(located(t, yr.isna(), "年度 must be a year", column="年度", values=t["year"],
+                            file=src))
     problems.raise_if_any()
     t["year"] = yr.astype(int)
     year = int(t["year"].max()) if year is None else int(year)
     t = t[t["year"] == year]
     if t.empty:
         raise InputError(f"no townships for year {year}", file=src, argument="year", value=year)
-    for c in _NUMERIC:
-        raw = t[c]
-        val = pd.to_numeric(raw, errors="coerce")
-        blank = raw.isna() | raw.astype(str).str.strip().isin(["", "-", "—", "/"])
-        for i in t.index[val.isna() & ~blank]:
-            r = t.loc[i]
-            problems.add("must be a number", file=src, sheet=r.get(SHEET), row=_row(r),
-                         column=_zh(c), value=raw[i])
-        for i in t.index[val < 0]:
-            r = t.loc[i]
-            problems.add("must not be negative", file=src, sheet=r.get(SHEET), row=_row(r),
-                         column=_zh(c), value=float(val[i]))
-        t[c] = val.astype(float)
+    t = numeric_figures(t, _NUMERIC, label=_zh, problems=problems, file=src)
     for c in _BOOLS:
         raw = t[c]
         if raw.map(lambda v: isinstance(v, (bool, np.bool_))).all():
@@ -299,17 +279,15 @@ def _figures(workbook: Workbook, year: int | None, township_ids) -> tuple[pd.Dat
             continue
         val, ok = parse_bool(raw.map(lambda v: ("是" if v else "否")
                                      if isinstance(v, (bool, np.bool_)) else v))
-        for i in t.index[~ok]:
-            r = t.loc[i]
-            problems.add("must be 是 or 否 (yes/no)", file=src, sheet=r.get(SHEET), row=_row(r),
-                         column=_zh(c), value=raw[i])
+        problems.extend(located(t, ~ok, "must be 是 or 否 (yes/no)", column=_zh(c), values=raw,
+                                file=src))
         t[c] = val
     problems.raise_if_any()
     dup = t["township_id"].duplicated()
     if dup.any():
         r = t[dup].iloc[0]
         raise InputError(f"township {r['township_id']} appears twice in year {year}", file=src,
-                         sheet=r.get(SHEET), row=_row(r), column="乡镇街道编码",
+                         sheet=r.get(SHEET), row=excel_row(r), column="乡镇街道编码",
                          value=r["township_id"])
     if township_ids is not None:
         ids = [str(x) for x in ([township_ids] if isinstance(township_ids, str)
@@ -548,8 +526,6 @@ class TownshipResult(Result):
 
     def to_dict(self) -> dict:
         ind = self.indicators
-        ded = ind[ind["applicable"] & (ind["deduction"] > 1e-12)]
-        na = ind[~ind["applicable"]]
         return {
             "subject_id": self.subject_id, "subject_type": "township", "year": int(self.year),
             "name": self.name, "profile": dict(self.profile),
@@ -560,15 +536,13 @@ class TownshipResult(Result):
             "method_note": "指标体系为设计方案（未见正式文件）；指标不适用时不计分，总分按适用指标分值折算",
             "total": jsonable(self.total), "grade": self.grade,
             "applicable_weight": jsonable(self.applicable_weight),
-            "total_points": jsonable(self.total_points), "rescaled": bool(len(na)),
+            "total_points": jsonable(self.total_points),
+            "rescaled": bool((~ind["applicable"]).any()),
             "dimensions": jsonable(self.dimensions.reset_index(drop=True)),
             "indicators": jsonable(ind.drop(columns=["township_id"]).reset_index(drop=True)),
             "benchmark": jsonable(self.benchmark),
             "gaps": jsonable(self.gaps.drop(columns=["township_id"]).reset_index(drop=True)),
-            "deductions": jsonable(ded[["code", "name", "weight", "score", "deduction",
-                                        "explanation", "explanation_en"]].reset_index(drop=True)),
-            "not_applicable": jsonable(na[["code", "name", "status", "explanation",
-                                           "explanation_en"]].reset_index(drop=True)),
+            **_shortfalls(ind),
             "flags": jsonable(self.flags),
         }
 
@@ -721,37 +695,19 @@ def evaluate_township(workbook: Workbook, profile: Profile | str = "national", *
     ind = _indicators(df, cfg)
     tp = cfg["total"]
 
-    app = ind[ind["applicable"]]
-    agg = app.groupby("township_id").agg(_s=("score", "sum"), applicable_weight=("weight", "sum")) \
-        .reindex(ids)
-    agg["applicable_weight"] = agg["applicable_weight"].fillna(0.0)
-    total = agg["_s"] / agg["applicable_weight"].where(agg["applicable_weight"] > 0) * tp
+    tot = _rescaled_totals(ind, "township_id", ids, tp)
     out = df[["township_id", "name"]].copy()
     out.insert(2, "year", year)
     out["population"] = df["population"]
-    out["total"] = total.to_numpy()
+    out["total"] = tot["total"].to_numpy()
     out["grade"] = _grade(out["total"], prof.get("grades.bands")).to_numpy()
-    out["applicable_weight"] = agg["applicable_weight"].to_numpy()
-    out["n_not_applicable"] = (~ind["applicable"]).groupby(ind["township_id"]).sum() \
-        .reindex(ids).astype(int).to_numpy()
-
-    dims = ind.assign(_aw=ind["weight"].where(ind["applicable"], 0.0)).groupby(
-        ["township_id", "dimension"], sort=False).agg(weight=("weight", "sum"),
-                                                      applicable_weight=("_aw", "sum"),
-                                                      score=("score", "sum")).reset_index()
-    dims.loc[dims["applicable_weight"] <= 0, "score"] = np.nan
+    out["applicable_weight"] = tot["applicable_weight"].to_numpy()
+    out["n_not_applicable"] = tot["n_not_applicable"].to_numpy()
+    dims = _group_scores(ind, "township_id", "dimension", cfg["dims"])
     dims["fraction"] = dims["score"] / dims["applicable_weight"].where(dims["applicable_weight"] > 0)
-    dims["dimension"] = pd.Categorical(dims["dimension"], cfg["dims"], ordered=True)
-    dims = dims.sort_values(["township_id", "dimension"]).reset_index(drop=True)
-    dims["dimension"] = dims["dimension"].astype(str)
-    dw = dims.pivot(index="township_id", columns="dimension", values="score")
-    for d in cfg["dims"]:
-        out[d] = dw[d].reindex(ids).to_numpy() if d in dw else np.nan
-    wv = ind.pivot(index="township_id", columns="code", values="value").reindex(ids)
-    ws = ind.pivot(index="township_id", columns="code", values="score").reindex(ids)
-    for code in INDICATORS:
-        out[f"{code}_value"] = wv[code].to_numpy()
-        out[f"{code}_score"] = ws[code].to_numpy()
+    for col, values in _wide_scores(ind, dims, "township_id", "dimension", cfg["dims"], ids,
+                                    INDICATORS).items():
+        out[col] = values
 
     if benchmark:
         res, eff, excluded, notes = _benchmark(df, bcfg)
@@ -769,14 +725,7 @@ def evaluate_township(workbook: Workbook, profile: Profile | str = "national", *
     by = {k: g for k, g in ind.groupby("township_id", sort=False)}
     for i, tid in enumerate(ids):
         g = by[tid]
-        fl = []
-        na = g[~g["applicable"]]
-        if len(na) and len(na) < len(g):
-            fl.append(_flag("not_applicable", n=len(na), names="、".join(na["name"]),
-                            w=f"{out['applicable_weight'].iloc[i]:g}", total=f"{tp:g}"))
-        z = g[g["status"] == "division_by_zero"]
-        if len(z):
-            fl.append(_flag("division_by_zero", names="、".join(z["name"])))
+        fl = _applicability_flags(g, out["applicable_weight"].iloc[i], tp, _flag)
         val = g.set_index("code")["value"]
         if val.get("spending_progress", np.nan) > 1 + 1e-12:
             fl.append(_flag("expenditure_above_budget"))
@@ -866,8 +815,7 @@ _TF_FLAGS = {
 
 
 def _tf_flag(code: str, **kw) -> dict:
-    zh, en = _TF_FLAGS[code]
-    return {"code": code, "message": zh.format(**kw), "message_en": en.format(**kw)}
+    return flag(_TF_FLAGS, code, **kw)
 
 
 def _scores_frame(scores: Any) -> pd.DataFrame:

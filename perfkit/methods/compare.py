@@ -28,7 +28,7 @@ import pandas as pd
 from scipy import optimize, special, stats
 
 from .._results import Result
-from .._validate import check_option, check_probability
+from .._validate import DIRECTION_WORDS as _DIRECTIONS, check_option, check_probability
 from ..errors import IdentityError, InputError, MethodError
 
 __all__ = [
@@ -48,11 +48,6 @@ __all__ = [
     "did",
 ]
 
-_DIRECTIONS = {
-    "higher": "higher", "lower": "lower",
-    ">=": "higher", "≥": "higher", "正向": "higher", "positive": "higher",
-    "<=": "lower", "≤": "lower", "逆向": "lower", "反向": "lower", "reverse": "lower",
-}
 _ALTERNATIVES = ("two-sided", "less", "greater")
 
 

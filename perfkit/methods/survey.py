@@ -25,7 +25,8 @@ import pandas as pd
 from scipy import stats
 
 from .._results import Result
-from .._validate import check_option, check_probability
+from .._validate import (as_matrix, as_weights, check_numeric_columns, check_option,
+                         check_probability)
 from ..errors import InputError
 
 __all__ = [
@@ -229,15 +230,7 @@ def satisfaction(responses: Any, *, satisfied: Any = 4, levels: Mapping[str, flo
                     raise InputError("must carry the same labels as responses",
                                      argument="weights")
                 weights = weights.reindex(resp.index)
-        try:
-            w = np.asarray(weights, dtype=float).ravel()
-        except (TypeError, ValueError):
-            raise InputError("must be numeric", argument="weights") from None
-        if w.size != n:
-            raise InputError(f"must have one weight per response ({n}), got {w.size}",
-                             argument="weights")
-        if not np.isfinite(w).all() or (w < 0).any():
-            raise InputError("must be finite and non-negative", argument="weights")
+        w = as_weights("weights", weights, n=n, per="response")
 
     invalid_set = set()
     for v in invalid:
@@ -409,14 +402,9 @@ def kish_effective_n(weights: Any) -> float:
     ----------
     Kish, L. (1965). *Survey Sampling*. Wiley, §11.7.
     """
-    try:
-        w = np.asarray(weights, dtype=float).ravel()
-    except (TypeError, ValueError):
-        raise InputError("must be numeric", argument="weights") from None
+    w = as_weights("weights", weights)
     if w.size == 0:
         raise InputError("must not be empty", argument="weights")
-    if not np.isfinite(w).all() or (w < 0).any():
-        raise InputError("must be finite and non-negative", argument="weights")
     s2 = float(np.sum(w ** 2))
     if s2 == 0:
         raise InputError("must not all be zero", argument="weights")
@@ -580,22 +568,10 @@ def aggregate_scores(scores: Any, *, method: str = "mean", trim: float = 0.1
     if isinstance(scores, pd.Series):
         name = "item" if scores.name is None else scores.name
         scores = pd.DataFrame([scores.to_numpy()], index=[name], columns=scores.index)
-    if not isinstance(scores, pd.DataFrame):
-        try:
-            arr = np.asarray(scores, dtype=float)
-        except (TypeError, ValueError):
-            raise InputError("must be numeric", argument="scores") from None
-        if arr.ndim == 1:
-            arr = arr[None, :]
-        if arr.ndim != 2:
-            raise InputError(f"must be 2-D (items × experts), got {arr.ndim}-D",
-                             argument="scores")
-        scores = pd.DataFrame(arr)
+    scores = as_matrix("scores", scores, what="items × experts")
     if scores.shape[0] == 0 or scores.shape[1] == 0:
         raise InputError("must not be empty", argument="scores")
-    bad = [c for c in scores.columns if not pd.api.types.is_numeric_dtype(scores[c])]
-    if bad:
-        raise InputError("columns must be numeric", argument="scores", value=bad[:5])
+    check_numeric_columns("scores", scores)
     x = scores.to_numpy(dtype=float)
     if np.isinf(x).any():
         raise InputError("must not contain infinite values", argument="scores")

@@ -21,7 +21,8 @@ import numpy as np
 import pandas as pd
 
 from .._results import Result
-from .._validate import check_option
+from .._validate import (DIRECTION_WORDS as _DIRECTIONS, as_matrix, as_weights,
+                         check_numeric_columns, check_option)
 from ..errors import InputError, MethodError
 
 __all__ = [
@@ -41,10 +42,6 @@ SAATY_RI: dict[int, float] = {1: 0.0, 2: 0.0, 3: 0.58, 4: 0.90, 5: 1.12, 6: 1.24
                               8: 1.41, 9: 1.45, 10: 1.49, 11: 1.51, 12: 1.48, 13: 1.56,
                               14: 1.57, 15: 1.59}
 _RI_SOURCE = "Saaty (1980), The Analytic Hierarchy Process, McGraw-Hill"
-
-_DIRECTIONS = {"higher": "higher", "lower": "lower", "正向": "higher", "逆向": "lower",
-               "反向": "lower", ">=": "higher", "≥": "higher", "<=": "lower", "≤": "lower",
-               "positive": "higher", "reverse": "lower"}
 
 
 # --------------------------------------------------------------------------------------------
@@ -319,24 +316,12 @@ def entropy_weights(data: Any, *, direction: Any = None, shift: float = 0.0
     Criteria Decision Making*, McGraw-Hill (entropy weighting). Common Chinese textbook form
     (熵值法) with min–max normalisation.
     """
-    if isinstance(data, pd.DataFrame):
-        df = data
-    else:
-        try:
-            arr = np.asarray(data, dtype=float)
-        except (TypeError, ValueError):
-            raise InputError("must be numeric", argument="data") from None
-        if arr.ndim != 2:
-            raise InputError(f"must be 2-D (units × indicators), got {arr.ndim}-D",
-                             argument="data")
-        df = pd.DataFrame(arr)
+    df = as_matrix("data", data, what="units × indicators", row_vector=False)
     if df.shape[1] == 0:
         raise InputError("needs at least one indicator column", argument="data")
     if df.shape[0] < 2:
         raise InputError(f"needs at least 2 units (rows), got {df.shape[0]}", argument="data")
-    bad = [c for c in df.columns if not pd.api.types.is_numeric_dtype(df[c])]
-    if bad:
-        raise InputError("columns must be numeric", argument="data", value=bad[:5])
+    check_numeric_columns("data", df)
     if not df.columns.is_unique:
         raise InputError("indicator names must be unique", argument="data",
                          value=list(df.columns[df.columns.duplicated()][:5]))
@@ -486,24 +471,10 @@ def weight_sensitivity(scores: Any, weights: Any, *,
     if not isinstance(chunk_size, (int, np.integer)) or chunk_size < 1:
         raise InputError("must be a positive integer", argument="chunk_size", value=chunk_size)
 
-    if isinstance(scores, pd.DataFrame):
-        sdf = scores
-    else:
-        try:
-            arr = np.asarray(scores, dtype=float)
-        except (TypeError, ValueError):
-            raise InputError("must be numeric", argument="scores") from None
-        if arr.ndim == 1:
-            arr = arr[None, :]
-        if arr.ndim != 2:
-            raise InputError(f"must be 2-D (units × indicators), got {arr.ndim}-D",
-                             argument="scores")
-        sdf = pd.DataFrame(arr)
+    sdf = as_matrix("scores", scores, what="units × indicators")
     if sdf.shape[0] == 0 or sdf.shape[1] == 0:
         raise InputError("must not be empty", argument="scores")
-    bad = [c for c in sdf.columns if not pd.api.types.is_numeric_dtype(sdf[c])]
-    if bad:
-        raise InputError("columns must be numeric", argument="scores", value=bad[:5])
+    check_numeric_columns("scores", sdf)
     s = sdf.to_numpy(dtype=float)
     if not np.isfinite(s).all() or (s < 0).any() or (s > 1).any():
         mask = ~np.isfinite(s) | (s < 0) | (s > 1)
@@ -519,15 +490,7 @@ def weight_sensitivity(scores: Any, weights: Any, *,
                              value=list(pd.Index(weights.index).symmetric_difference(
                                  sdf.columns))[:5])
         weights = weights.reindex(sdf.columns)
-    try:
-        w = np.asarray(weights, dtype=float).ravel()
-    except (TypeError, ValueError):
-        raise InputError("must be numeric", argument="weights") from None
-    if w.size != s.shape[1]:
-        raise InputError(f"must have one weight per indicator ({s.shape[1]}), got {w.size}",
-                         argument="weights")
-    if not np.isfinite(w).all() or (w < 0).any():
-        raise InputError("must be finite and non-negative", argument="weights")
+    w = as_weights("weights", weights, n=s.shape[1], per="indicator")
     if abs(w.sum() - 100) > 1e-6:
         raise InputError("must sum to 100 points", argument="weights", value=float(w.sum()))
 

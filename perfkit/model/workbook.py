@@ -9,13 +9,20 @@ import pandas as pd
 from ..errors import InputError
 from .schema import TABLES
 
-__all__ = ["Workbook", "ROW", "SHEET"]
+__all__ = ["Workbook", "ROW", "SHEET", "excel_row"]
 
 #: hidden column holding the row number as the user sees it in Excel / the CSV file (1-based,
 #: header row included), so that every later error can point back at the input
 ROW = "_row"
 #: hidden column holding the sheet (or CSV file) name the row came from
 SHEET = "_sheet"
+
+
+def excel_row(record) -> int | None:
+    """The row of a record (one row of a table, a Series or a mapping) as the user sees it in
+    Excel — its ``_row`` — for error messages; None when the record has none."""
+    v = record.get(ROW)
+    return int(v) if v is not None and pd.notna(v) else None
 
 
 @dataclass(frozen=True, eq=False)
@@ -75,8 +82,7 @@ class Workbook:
         """File/sheet/row of a row of a table, for error messages."""
         df = self.tables[table]
         r = df.loc[row_index]
-        return {"file": self.source or None, "sheet": r.get(SHEET), "row": int(r[ROW])
-                if ROW in df and pd.notna(r.get(ROW)) else None}
+        return {"file": self.source or None, "sheet": r.get(SHEET), "row": excel_row(r)}
 
     @classmethod
     def from_frames(cls, frames: Mapping[str, pd.DataFrame], source: str = "") -> "Workbook":

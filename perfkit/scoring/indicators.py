@@ -13,8 +13,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .._format import num as _fmt, pct as _pct
 from ..errors import Collector
-from ..model.workbook import ROW, SHEET
+from ..model.frames import located
 from ..rules import Profile, load_profile
 
 __all__ = ["score_indicators", "RULES"]
@@ -33,19 +34,6 @@ RULES = {
     "deadline_late": "时限指标逾期，按逾期月数扣分",
     "qualitative": "定性指标按评级区间取分",
 }
-
-
-def _fmt(x: pd.Series, digits: int = 2) -> pd.Series:
-    """Format numbers for explanations: trailing zeros trimmed (95.00 → 95, 0.50 → 0.5)."""
-    arr = np.asarray(x, dtype=float)
-    out = np.char.mod(f"%.{digits}f", np.nan_to_num(arr))
-    out = np.char.rstrip(np.char.rstrip(out, "0"), ".")
-    out = np.where(np.isnan(arr), "—", out)
-    return pd.Series(out, index=x.index, dtype=object)
-
-
-def _pct(x: pd.Series) -> pd.Series:
-    return _fmt(pd.Series(np.asarray(x, dtype=float) * 100, index=x.index), 1) + "%"
 
 
 def _month(v: pd.Series) -> pd.Series:
@@ -123,12 +111,8 @@ def score_indicators(ind: pd.DataFrame, profile: Profile | str = "national", *,
     problems = Collector()
 
     def where(mask: pd.Series, column: str, rule: str, values: pd.Series | None = None):
-        for i in np.flatnonzero(mask.to_numpy()):
-            r = df.iloc[i]
-            problems.add(rule, file=source, sheet=r.get(SHEET, "indicators"),
-                         row=int(r[ROW]) if ROW in df and pd.notna(r.get(ROW)) else None,
-                         column=column,
-                         value=None if values is None else values.iloc[i])
+        problems.extend(located(df, mask, rule, column=column, values=values, file=source,
+                                sheet="indicators"))
 
     where(qual & ~na & rating.isna(), "定性评级",
           "a qualitative indicator needs a rating 达成 / 部分达成 / 未达成")
@@ -144,8 +128,10 @@ def score_indicators(ind: pd.DataFrame, profile: Profile | str = "national", *,
     where(qual & rating.notna() & lo.isna(), "定性评级",
           f"unknown rating; allowed: {', '.join(bands)}", rating)
     top = hi >= 1.0
-    frac_aw = awarded / w
     eps = 1e-9
+    frac_aw = awarded / w
+    # an indicator of weight 0 scores 0 whatever its rating: an awarded 0 lies in any band
+    frac_aw = frac_aw.where(~((w == 0) & (awarded.abs() <= eps)), lo)
     in_band = (frac_aw >= lo - eps) & ((frac_aw < hi - eps) | (top & (frac_aw <= hi + eps)))
     bad_band = qual & ~na & awarded.notna() & lo.notna() & ~in_band
     where(bad_band, "自评得分", "the awarded score of a qualitative indicator must lie in its "

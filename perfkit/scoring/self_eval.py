@@ -11,9 +11,10 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 
+from .._format import flag, num as _fmt, pct as _pct
 from .._results import Result, jsonable
 from ..errors import Collector, InputError
-from ..model.workbook import ROW, SHEET, Workbook
+from ..model.workbook import ROW, SHEET, Workbook, excel_row
 from ..rules import Profile, load_profile
 from .grades import grade
 from .indicators import score_indicators
@@ -38,8 +39,7 @@ FLAG_MESSAGES = {
 
 
 def _flag(code: str, **kw) -> dict:
-    zh, en = FLAG_MESSAGES[code]
-    return {"code": code, "message": zh.format(**kw), "message_en": en.format(**kw)}
+    return flag(FLAG_MESSAGES, code, **kw)
 
 
 def _expected_level1(profile: Profile, has_sat: pd.Series) -> pd.DataFrame:
@@ -102,7 +102,7 @@ def resolve_weights(ind: pd.DataFrame, profile: Profile | str = "national", *,
     for i in np.flatnonzero(partial.to_numpy()):
         r = df.iloc[i]
         problems.add("some indicators of this project have a weight and others do not; give all "
-                     "or none", file=source, sheet=r.get(SHEET), row=_row(r), column="分值")
+                     "or none", file=source, sheet=r.get(SHEET), row=excel_row(r), column="分值")
     budget_points = float(se["total"]) - float(se["weights"]["budget_execution"])
     sums = df.groupby(key, sort=False)["weight"].sum()
     first = df.reset_index().groupby(key, sort=False).first()
@@ -112,7 +112,7 @@ def resolve_weights(ind: pd.DataFrame, profile: Profile | str = "national", *,
         r = first.loc[k]
         problems.add(f"the weights (分值) of project {k[0]} ({k[1]}) add up to {sums[k]:g}; with "
                      f"预算执行率 {se['weights']['budget_execution']:g} they must add up to "
-                     f"{se['total']:g}", file=source, sheet=r.get(SHEET), row=_row(r),
+                     f"{se['total']:g}", file=source, sheet=r.get(SHEET), row=excel_row(r),
                      column="分值", value=float(sums[k]))
     problems.raise_if_any()
 
@@ -124,11 +124,6 @@ def resolve_weights(ind: pd.DataFrame, profile: Profile | str = "national", *,
     l1["level1_differs"] = differs
     l1["has_satisfaction"] = has_sat
     return df, l1
-
-
-def _row(r) -> int | None:
-    v = r.get(ROW)
-    return int(v) if v is not None and pd.notna(v) else None
 
 
 @dataclass(frozen=True, eq=False)
@@ -301,12 +296,12 @@ def score_self_evaluation(workbook: Workbook, profile: Profile | str = "national
     for _, r in projects[no_budget].iterrows():
         problems.add(f"project {r['project_id']} has no positive {base_col} budget in the budget "
                      "sheet (项目资金), so its execution rate cannot be computed",
-                     file=src, sheet=r.get(SHEET), row=_row(r), column="项目编码",
+                     file=src, sheet=r.get(SHEET), row=excel_row(r), column="项目编码",
                      value=r["project_id"])
     no_ind = ~projects.set_index(key).index.isin(ind.set_index(key).index)
     for _, r in projects[no_ind].iterrows():
         problems.add(f"project {r['project_id']} has no performance indicators (绩效指标)",
-                     file=src, sheet=r.get(SHEET), row=_row(r), column="项目编码",
+                     file=src, sheet=r.get(SHEET), row=excel_row(r), column="项目编码",
                      value=r["project_id"])
     problems.raise_if_any()
 
@@ -315,7 +310,6 @@ def score_self_evaluation(workbook: Workbook, profile: Profile | str = "national
     projects["execution_weight"] = w_exec
     projects["execution_rate"] = rate
     projects["execution_score"] = w_exec * np.minimum(rate, 1.0)
-    from .indicators import _fmt, _pct  # local: presentation helpers for explanations
     projects["execution_explanation"] = ("执行率 = " + _fmt(projects["executed"]) + " / "
                                          + _fmt(projects[base_col]) + " = " + _pct(rate)
                                          + "，得分 = " + _fmt(pd.Series(w_exec, index=projects.index))
