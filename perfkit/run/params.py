@@ -1,7 +1,10 @@
 """Parameter sets of the report notebooks, validated strictly.
 
 Unlike papermill (which only warns), an unknown parameter or a value of the wrong type is an
-error. A params YAML file looks like::
+error. Params files are read with a safe YAML loader that also refuses aliases (``*name``: an
+alias bomb expands exponentially when printed), in UTF-8, up to :data:`MAX_PARAMS_BYTES`; every
+failure to read one is an :class:`~perfkit.errors.InputError` naming the file. A params YAML file
+looks like::
 
     notebook: project_self_evaluation
     batch: demo
@@ -22,7 +25,35 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from ..errors import InputError, InputErrors, Problem
 from .paths import check_id
 
-__all__ = ["NOTEBOOK_PARAMS", "RunSpec", "load_params", "validate_parameters", "subject_key"]
+__all__ = ["NOTEBOOK_PARAMS", "RunSpec", "load_params", "validate_parameters", "subject_key",
+           "MAX_PARAMS_BYTES"]
+
+#: a params file larger than this is refused
+MAX_PARAMS_BYTES = 1 * 2**20
+
+
+class _ParamsLoader(yaml.SafeLoader):
+    """Safe loading, and no aliases: params files never need them."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            ev = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not allowed in a params file", ev.start_mark)
+        return super().compose_node(parent, index)
+
+
+def _short(value: Any, limit: int = 200) -> Any:
+    """A value small enough to print in an error message."""
+    if value is None or isinstance(value, (bool, int, float)):
+        return value
+    if isinstance(value, str):
+        return value if len(value) <= limit else value[:limit] + f"… ({len(value)} characters)"
+    try:
+        n = len(value)
+    except TypeError:
+        return type(value).__name__
+    return f"<{type(value).__name__} of {n} item(s)>"
 
 
 class _Params(BaseModel):
@@ -57,7 +88,8 @@ class RunSpec(BaseModel):
     parameters: dict[str, Any] = {}
 
     def subject_id(self) -> str:
-        return subject_key(self.notebook, self.parameters)
+        """The validated subject id (a default of the notebook's model counts too)."""
+        return subject_key(self.notebook, validate_parameters(self.notebook, self.parameters))
 
 
 def subject_key(notebook: str, parameters: dict) -> str:
@@ -79,20 +111,42 @@ def validate_parameters(notebook: str, parameters: dict, *, file: str | None = N
             loc = ".".join(str(x) for x in err["loc"]) or "parameters"
             msg = "unknown parameter" if err["type"] == "extra_forbidden" else err["msg"]
             probs.append(Problem(rule=msg, file=file, column=f"parameters.{loc}",
-                                 value=err.get("input")))
+                                 value=_short(err.get("input"))))
         raise InputErrors(probs) if len(probs) > 1 else InputError(
             probs[0].rule, file=file, column=probs[0].column, value=probs[0].value) from None
-    check_id(full[key], what=key)
+    for k, v in full.items():
+        if isinstance(v, str) and ("\x00" in v or len(v) > 4096):
+            raise InputError("a parameter value may not contain a NUL character or exceed 4096 "
+                             "characters", file=file, column=f"parameters.{k}", value=_short(v))
+    _check_id_in(file, f"parameters.{key}", full[key], key)
     return full
+
+
+def _check_id_in(file: str | None, column: str, value: Any, what: str) -> str:
+    """:func:`check_id`, with the error located in the params file."""
+    try:
+        return check_id(value, what=what)
+    except InputError as e:
+        raise InputError(e.problem.rule, file=file, column=column, value=_short(value)) from None
 
 
 def load_params(path: str | Path, **overrides) -> RunSpec:
     """Read and validate a params YAML file (safe loading only)."""
     p = Path(path)
     try:
-        raw = yaml.safe_load(p.read_text(encoding="utf-8"))
+        if p.stat().st_size > MAX_PARAMS_BYTES:
+            raise InputError(f"the params file is larger than {MAX_PARAMS_BYTES // 1024} kB",
+                             file=str(p))
+        text = p.read_text(encoding="utf-8")
+        raw = yaml.load(text, Loader=_ParamsLoader)  # noqa: S506 - a SafeLoader subclass
     except FileNotFoundError:
         raise InputError("params file not found", file=str(p)) from None
+    except UnicodeDecodeError as e:
+        raise InputError(f"the params file is not UTF-8 text (byte {e.start}); save it as "
+                         "UTF-8", file=str(p)) from None
+    except OSError as e:
+        raise InputError(f"cannot read the params file ({e.strerror or e})", file=str(p)) \
+            from None
     except yaml.YAMLError as e:
         raise InputError(f"not valid YAML (plain YAML only, no Python tags): {e}",
                          file=str(p)) from None
@@ -115,7 +169,7 @@ def load_params(path: str | Path, **overrides) -> RunSpec:
         params["workbook"] = str((here if here.exists() or not beside.exists() else beside)
                                  .resolve())
     batch = raw.get("batch", "default")
-    check_id(batch, what="batch")
+    _check_id_in(str(p), "batch", batch, "batch")
     return RunSpec(notebook=nb, batch=batch, parameters=params)
 
 
