@@ -12,7 +12,9 @@ few calls long and the report never computes a score:
   dict, so the Word report, the HTML report and results.json state the same numbers;
 - ``<stage>_tables(results, lang=…) → {name: DataFrame}`` — the sheets of ``tables.xlsx``;
 - :func:`show_outline` — displays an outline in the notebook (escaped HTML tables, figures as
-  PNG), which becomes ``report.html``.
+  PNG), which becomes ``report.html``; it, :func:`outline_html` and :func:`heading_titles` live
+  in :mod:`perfkit.report.outline` (shared with :mod:`~perfkit.report.methods_view`) and are
+  re-exported here.
 
 Numbers in tables are rounded only when shown, with :func:`perfkit.report.docx.format_number`
 and the table's ``number_format`` (``"0.00"`` scores, ``"0.0%"`` rates, ``"#,##0.00"`` 万元), in
@@ -21,8 +23,6 @@ the HTML exactly as in Word. Texts from the inputs are escaped. Chinese by defau
 """
 from __future__ import annotations
 
-import base64
-import html as _html
 import math
 import re
 from typing import Any, Iterable, Mapping, Sequence
@@ -32,6 +32,7 @@ import pandas as pd
 
 from .._results import jsonable
 from .labels import as_number, fmt_num, fmt_pct, grade_label, label, value_label
+from .outline import heading_titles, outline_html, show_outline  # re-exported
 
 __all__ = [
     "TEXT", "show_outline", "outline_html", "heading_titles", "project_info",
@@ -224,147 +225,6 @@ def _figure(fig, caption: str, width_cm: float = 15.0) -> dict:
     from .figures import figure_bytes
     return {"png": figure_bytes(fig, format="png", dpi=150), "caption": caption,
             "width_cm": width_cm}
-
-
-def heading_titles(outline: Mapping) -> list[str]:
-    """Every section title of an outline, depth first (for tests and tables of contents)."""
-    out: list[str] = []
-
-    def walk(secs):
-        for s in secs or []:
-            out.append(str(s.get("title")))
-            walk(s.get("sections"))
-    walk(outline.get("sections"))
-    return out
-
-
-# =============================================================================================
-# rendering in the notebook (→ report.html)
-# =============================================================================================
-_CSS = """
-<style>
-.pk-cycle { font-family: %s; color: #212121; line-height: 1.55; }
-.pk-cycle h2.pk-title { text-align: center; margin: 0.2em 0 0.1em; }
-.pk-cycle p.pk-subtitle { text-align: center; color: #444; margin: 0 0 0.8em; }
-.pk-cycle h3 { margin: 1.1em 0 0.35em; }
-.pk-cycle h4 { margin: 0.9em 0 0.3em; }
-.pk-cycle h5 { margin: 0.7em 0 0.25em; }
-.pk-cycle p { margin: 0.25em 0 0.45em; }
-.pk-cycle table { border-collapse: collapse; margin: 0.3em 0 0.9em 0; font-size: 0.9em; }
-.pk-cycle table th, .pk-cycle table td { border: 1px solid #bdbdbd; padding: 3px 7px;
-  vertical-align: middle; }
-.pk-cycle table th { background: #eef2f7; font-weight: 600; text-align: center; }
-.pk-cycle td.pk-n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-.pk-cycle caption { caption-side: top; font-weight: 600; text-align: left; padding: 2px 0; }
-.pk-cycle table.pk-meta th { text-align: left; }
-.pk-cycle p.pk-cap { text-align: center; color: #444; font-size: 0.9em; }
-</style>
-"""
-
-
-def _css() -> str:
-    from .fonts import CSS_FONT_STACK
-    return _CSS % CSS_FONT_STACK
-
-
-def _e(v: Any) -> str:
-    return "" if v is None else _html.escape(str(v), quote=True)
-
-
-def _cell_html(v: Any, fmt: str | None, lang: str) -> str:
-    from .docx import format_number
-    if isinstance(v, (bool, np.bool_)):
-        return f"<td>{_e(label('misc.yes' if v else 'misc.no', lang))}</td>"
-    if v is None or (isinstance(v, float) and math.isnan(v)):
-        return "<td>—</td>"
-    if isinstance(v, (int, float, np.integer, np.floating)):
-        return f'<td class="pk-n">{_e(format_number(v, fmt))}</td>'
-    return f"<td>{_e(v)}</td>"
-
-
-def _table_html(t: Mapping, lang: str) -> str:
-    cols = [str(c) for c in t["columns"]]
-    nf = t.get("number_format") or {}
-    cap = f"<caption>{_e(t['title'])}</caption>" if t.get("title") else ""
-    head = "<tr>" + "".join(f"<th>{_e(c)}</th>" for c in cols) + "</tr>"
-    body = "".join("<tr>" + "".join(_cell_html(v, nf.get(c), lang) for c, v in zip(cols, row))
-                   + "</tr>" for row in t.get("rows") or [])
-    return f"<table>{cap}<thead>{head}</thead><tbody>{body}</tbody></table>"
-
-
-def _header_html(outline: Mapping) -> str:
-    parts = [f'<h2 class="pk-title">{_e(outline.get("title"))}</h2>']
-    if outline.get("subtitle"):
-        parts.append(f'<p class="pk-subtitle">{_e(outline["subtitle"])}</p>')
-    meta = outline.get("meta") or []
-    if meta:
-        cells = [f"<th>{_e(k)}</th><td>{_e(v)}</td>" for k, v in meta]
-        rows = ["<tr>" + "".join(cells[i:i + 2]) + "</tr>" for i in range(0, len(cells), 2)]
-        parts.append('<table class="pk-meta">' + "".join(rows) + "</table>")
-    return "".join(parts)
-
-
-def _section_blocks(s: Mapping, lang: str):
-    """Yield ("html", text) and ("png", (bytes, caption)) blocks of a section, in order."""
-    lvl = int(s.get("level", 1))
-    buf = [f"<h{lvl + 2}>{_e(s.get('title'))}</h{lvl + 2}>"]
-    buf += [f"<p>{_e(p)}</p>" for p in s.get("paragraphs") or []]
-    if s.get("bullets"):
-        buf.append("<ul>" + "".join(f"<li>{_e(b)}</li>" for b in s["bullets"]) + "</ul>")
-    buf += [_table_html(t, lang) for t in s.get("tables") or []]
-    for f in s.get("figures") or []:
-        yield "html", "".join(buf)
-        buf = []
-        yield "png", (bytes(f["png"]), f.get("caption") or "")
-    if buf:
-        yield "html", "".join(buf)
-    for sub in s.get("sections") or []:
-        yield from _section_blocks(sub, lang)
-
-
-def outline_html(outline: Mapping, *, lang: str = "zh") -> str:
-    """The whole outline as one escaped HTML fragment (figures inline as PNG data URIs)."""
-    _check_lang(lang)
-    parts = [_css(), '<div class="pk-cycle">', _header_html(outline)]
-    for s in outline.get("sections") or []:
-        for kind, v in _section_blocks(s, lang):
-            if kind == "html":
-                parts.append(v)
-            else:
-                png, cap = v
-                parts.append(f'<p><img alt="{_e(cap)}" src="data:image/png;base64,'
-                             f'{base64.b64encode(png).decode("ascii")}" style="max-width:100%"/>'
-                             f'</p><p class="pk-cap">{_e(cap)}</p>')
-    parts.append("</div>")
-    return "".join(parts)
-
-
-def show_outline(outline: Mapping, *, lang: str = "zh") -> None:
-    """Display a report outline in the notebook: the header, then each section (headings,
-    paragraphs, bullets, escaped tables), figures as PNG images in place."""
-    from IPython.display import HTML, Image, display
-
-    _check_lang(lang)
-    buf = [_header_html(outline)]
-    first = [True]
-
-    def flush():
-        if buf:
-            css = _css() if first[0] else ""
-            first[0] = False
-            display(HTML(css + '<div class="pk-cycle">' + "".join(buf) + "</div>"))
-            buf.clear()
-
-    for s in outline.get("sections") or []:
-        for kind, v in _section_blocks(s, lang):
-            if kind == "html":
-                buf.append(v)
-            else:
-                flush()
-                png, cap = v
-                display(Image(data=png, format="png"))
-                buf.append(f'<p class="pk-cap">{_e(cap)}</p>')
-    flush()
 
 
 # =============================================================================================

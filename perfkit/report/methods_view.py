@@ -13,6 +13,9 @@ as a JSON-safe results dict, then call here:
 - :func:`outline_tables` → every table of the outline as a DataFrame at full precision
   (``tables.xlsx``).
 
+``show_outline``, ``outline_html`` and ``outline_tables`` live in :mod:`perfkit.report.outline`
+(shared with :mod:`~perfkit.report.cycle_view`) and are re-exported here.
+
 Figures (built on :class:`~perfkit.report.figures.ReportFigure`, CJK font, no pyplot): a tornado
 chart, the Monte Carlo NPV histogram, DEA scores with their peers, Malmquist indices, a scree
 plot, a loadings heatmap and an LMDI waterfall. Nothing here computes a result; text from the
@@ -20,16 +23,15 @@ user's data is escaped in HTML.
 """
 from __future__ import annotations
 
-import base64
-import html as _html
 from typing import Any, Iterable
 
 import numpy as np
 
 from ..errors import InputError
 from .docx import format_number
-from .fonts import CSS_FONT_STACK, use_cjk_font
+from .fonts import use_cjk_font
 from .labels import as_number, label
+from .outline import outline_html, outline_tables, show_outline  # re-exported
 
 __all__ = ["cost_benefit_outline", "benchmarking_outline", "factor_outline", "show_outline",
            "outline_html", "outline_tables", "tornado_chart", "monte_carlo_chart", "dea_chart",
@@ -112,112 +114,6 @@ def _col_label(labels: dict, col: str, lang: str) -> str:
     text = lab.get(lang) or lab.get("zh") or col
     unit = lab.get("unit")
     return f"{text}（{unit}）" if unit and lang == "zh" else (f"{text} ({unit})" if unit else text)
-
-
-# ============================================================================================
-# the notebook view and the xlsx tables
-# ============================================================================================
-_CSS = """
-.pk-method { font-family: %s; color: #212121; max-width: 60em; }
-.pk-method h2 { margin: 0.2em 0 0.1em; text-align: center; }
-.pk-method p.pk-sub { text-align: center; margin: 0 0 0.6em; }
-.pk-method h3 { margin: 1.2em 0 0.4em; }
-.pk-method h4 { margin: 0.9em 0 0.3em; }
-.pk-method p { margin: 0.3em 0; line-height: 1.55; }
-.pk-method table { border-collapse: collapse; margin: 0.3em auto 0.9em; font-size: 0.9em; }
-.pk-method th, .pk-method td { border: 1px solid #9e9e9e; padding: 3px 7px; }
-.pk-method th { background: #eef2f7; font-weight: 600; text-align: center; }
-.pk-method td.pk-n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-.pk-method td.pk-t { text-align: left; }
-.pk-method p.pk-cap { text-align: center; font-size: 0.9em; margin: 0.2em 0 0.2em; }
-.pk-method figure { margin: 0.6em 0; text-align: center; }
-.pk-method figure img { max-width: 100%%; }
-""" % CSS_FONT_STACK
-
-
-def _e(v: Any) -> str:
-    return "" if v is None else _html.escape(str(v), quote=True)
-
-
-def _html_table(spec: dict, lang: str) -> str:
-    from .docx import _cell_text
-
-    fmts = [(spec.get("number_format") or {}).get(c) for c in spec["columns"]]
-    out = []
-    if spec.get("title"):
-        out.append(f'<p class="pk-cap"><strong>{_e(spec["title"])}</strong></p>')
-    out.append("<table><thead><tr>" + "".join(f"<th>{_e(c)}</th>" for c in spec["columns"])
-               + "</tr></thead><tbody>")
-    for row in spec.get("rows") or []:
-        cells = []
-        for v, f in zip(row, fmts):
-            text, is_num = _cell_text(v, f, lang)
-            cells.append(f'<td class="{"pk-n" if is_num else "pk-t"}">{_e(text)}</td>')
-        out.append("<tr>" + "".join(cells) + "</tr>")
-    out.append("</tbody></table>")
-    return "".join(out)
-
-
-def _html_section(s: dict, lang: str) -> str:
-    level = int(s.get("level", 1))
-    tag = "h3" if level == 1 else "h4"
-    out = [f"<{tag}>{_e(s['title'])}</{tag}>"]
-    out += [f"<p>{_e(p)}</p>" for p in s.get("paragraphs") or []]
-    if s.get("bullets"):
-        out.append("<ul>" + "".join(f"<li>{_e(b)}</li>" for b in s["bullets"]) + "</ul>")
-    out += [_html_table(t, lang) for t in s.get("tables") or []]
-    for f in s.get("figures") or []:
-        src = base64.b64encode(bytes(f["png"])).decode("ascii")
-        out.append(f'<figure><img alt="{_e(f.get("caption", ""))}" '
-                   f'src="data:image/png;base64,{src}"/>'
-                   f'<p class="pk-cap">{_e(f.get("caption", ""))}</p></figure>')
-    out += [_html_section(c, lang) for c in s.get("sections") or []]
-    return "\n".join(out)
-
-
-def outline_html(outline: dict, *, lang: str = "zh") -> str:
-    """The outline as one self-contained HTML fragment (escaped text, PNG figures inline)."""
-    label("misc.dash", lang)
-    parts = [f'<div class="pk-method"><style>{_CSS}</style>',
-             f"<h2>{_e(outline.get('title'))}</h2>"]
-    if outline.get("subtitle"):
-        parts.append(f'<p class="pk-sub">{_e(outline["subtitle"])}</p>')
-    meta = outline.get("meta") or []
-    if meta:
-        parts.append("<table>" + "".join(f"<tr><th>{_e(k)}</th><td class='pk-t'>{_e(v)}</td>"
-                                         "</tr>" for k, v in meta) + "</table>")
-    parts += [_html_section(s, lang) for s in outline.get("sections") or []]
-    parts.append("</div>")
-    return "\n".join(parts)
-
-
-def show_outline(outline: dict, *, lang: str = "zh") -> None:
-    """Display a report outline in the notebook, one block per top-level section."""
-    from IPython.display import HTML, display
-
-    head = {k: v for k, v in outline.items() if k != "sections"}
-    display(HTML(outline_html({**head, "sections": []}, lang=lang)))
-    for s in outline.get("sections") or []:
-        display(HTML(f'<div class="pk-method"><style>{_CSS}</style>{_html_section(s, lang)}'
-                     "</div>"))
-
-
-def outline_tables(outline: dict) -> dict:
-    """Every table of an outline as a DataFrame (full precision), keyed by its title."""
-    import pandas as pd
-
-    out: dict = {}
-
-    def walk(sections):
-        for s in sections or []:
-            for t in s.get("tables") or []:
-                name = str(t.get("title") or f"table{len(out) + 1}")
-                out[name] = pd.DataFrame([list(r) for r in t.get("rows") or []],
-                                         columns=[str(c) for c in t["columns"]])
-            walk(s.get("sections"))
-
-    walk(outline.get("sections"))
-    return out
 
 
 # ============================================================================================
