@@ -42,6 +42,7 @@ import yaml
 
 from .._results import Result, jsonable
 from .._text import fit_tfidf, normalise_text, text_similarity
+from .._yaml import load_yaml
 from ..errors import Collector, InputError
 from ..model.schema import DIRECTIONS, LEVEL1, LEVEL2, TABLES
 
@@ -85,7 +86,6 @@ _NODE_FIELDS = {"id", "ref", "level1", "level2", "level3", "direction", "unit", 
                 "formula", "inputs", "scoring", "source", "note"}
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 #: the safe loader, in C when libyaml is available (same results, ~20× faster)
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 #: fixed columns of :meth:`IndicatorLibrary.to_frame`
 INDICATOR_COLUMNS = {
@@ -175,7 +175,7 @@ def _read(path: Path) -> Any:
         raise InputError("is not UTF-8 text; save the indicator set as UTF-8", file=str(path)) \
             from None
     try:
-        return yaml.load(text, Loader=_SAFE_LOADER)
+        return load_yaml(text, what="indicator set")
     except yaml.YAMLError as e:
         raise InputError(f"is not valid YAML (plain YAML only, no Python tags; quote '=' and "
                          f"'%' values): {e}", file=str(path)) from None

@@ -215,6 +215,7 @@ def _number_parts(s: pd.Series) -> pd.DataFrame:
         ok[idx] = (matched | is_blank).to_numpy() & (np.isfinite(vals) | is_blank.to_numpy())
         u = ext["unit"].where(matched).str.strip()
         unit[idx] = u.where(u.notna() & (u != ""), None).to_numpy(dtype=object)
+    value[~np.isfinite(value)] = np.nan          # "1e400" is not a number: NaN, not infinity
     return pd.DataFrame({"value": value, "unit": unit, "ok": ok, "blank": blank}, index=s.index)
 
 
@@ -424,7 +425,7 @@ def _parse_target_texts(s: pd.Series) -> pd.DataFrame:
             + ext["exp"].fillna(""))
     vals = pd.to_numeric(nums.where(matched), errors="coerce")
     mi = matched[matched].index
-    value[mi] = vals[mi]
+    value[mi] = vals[mi].where(np.isfinite(vals[mi]))     # "1e400": NaN, not infinity
     u = ext["unit"].str.strip()
     u = u.where(u.notna() & (u != ""), None)
     unit[mi] = u[mi]

@@ -52,13 +52,43 @@ openpyxl reads about 50 000 cells a second, too slow for a district (≈ 250 000
 reader therefore reads the sheet XML directly with a strict pattern for the cell forms that Excel,
 WPS, LibreOffice and openpyxl write, and checks that it saw every cell; a sheet it cannot read
 that way (unusual attribute order, cells without references) is read with openpyxl instead.
+
+Hostile and broken files
+------------------------
+Workbooks come from departments, townships and third parties, so the reader assumes nothing
+about a file and always ends in a located :class:`~perfkit.errors.InputError` (never another
+exception, never an unbounded amount of memory or time):
+
+* **What the file is.** The first bytes are checked before anything is parsed: an empty file,
+  an OLE compound file (a password-protected / encrypted .xlsx, or an old .xls renamed), a PNG,
+  JPEG, GIF or PDF, an HTML page (what some systems export as "Excel"), a text/CSV file renamed
+  .xlsx and anything else that is not a zip archive are each refused by name.
+* **Size limits.** An .xlsx larger than :data:`MAX_FILE_BYTES` on disk is refused. Every XML
+  part is read through a bounded reader: a part that declares (or turns out to have) more than
+  :data:`MAX_PART_BYTES` uncompressed, or parts adding up to more than :data:`MAX_TOTAL_BYTES`,
+  are refused before being decompressed — a zip bomb costs nothing. A sheet (or CSV file) with
+  more than :data:`MAX_CELLS` cells is refused, and so is a CSV file larger than
+  :data:`MAX_CSV_BYTES`. With these limits reading any file stays below about 1 GB of memory
+  (``tests/bad_inputs/test_corpus.py`` measures it).
+* **Damage.** A truncated zip, a bad CRC, a corrupt deflate stream, an encrypted zip member or
+  malformed XML is reported as a damaged file. XML with a DOCTYPE (entity expansion, "billion
+  laughs") is refused: OOXML never has one.
+* **Formulas without a saved value.** perfkit reads the value a spreadsheet program saved with a
+  formula, never the formula. A formula cell without one (files written by openpyxl and some
+  generators store no results) is an error naming its cell in a column the format uses (it is
+  not read as blank, 0 or the formula text), and a note elsewhere.
+* **CSV.** A NUL byte marks binary data or UTF-16 without a byte-order mark (read as UTF-16 when
+  the pattern is unambiguous); a field longer than the csv module's limit (typically an unclosed
+  quote) is reported with its line.
 """
 from __future__ import annotations
 
 import html
 import posixpath
 import re
+import struct
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -84,6 +114,16 @@ INDICATOR_EXTRAS = ("target_value", "actual_value", "target_text", "actual_text"
                     "target_deadline")
 #: at most this many cells are filled from merged ranges in one sheet
 MAX_MERGED_CELLS = 500_000
+#: an .xlsx file larger than this on disk is refused (a district workbook is a few MB)
+MAX_FILE_BYTES = 200 * 2**20
+#: an XML part of an .xlsx that decompresses to more than this is refused (zip bombs)
+MAX_PART_BYTES = 128 * 2**20
+#: the XML parts read from one .xlsx may add up to at most this, uncompressed
+MAX_TOTAL_BYTES = 256 * 2**20
+#: a CSV file larger than this is refused
+MAX_CSV_BYTES = 128 * 2**20
+#: a sheet or CSV file with more cells than this is refused (a district has ≈ 250 000 in all)
+MAX_CELLS = 1_000_000
 #: engine for .xlsx sheets: "auto" (fast reader, openpyxl when it cannot) or "openpyxl"
 _XLSX_ENGINE = "auto"
 
@@ -106,6 +146,8 @@ class RawSheet:
     rownums: np.ndarray          # row number of each grid row as the user sees it (1-based)
     colnums: np.ndarray          # column number of each grid column (1-based)
     notes: list[str] = field(default_factory=list)
+    #: formula cells without a saved value: (row, column number or None, formula text)
+    formulas: list = field(default_factory=list)
 
 
 def _col_letter(n: int) -> str:
@@ -206,11 +248,64 @@ def _unx(s: str) -> str:
     return _XESC.sub(lambda m: chr(int(m.group(1), 16)), s) if "_x" in s else s
 
 
+class _Damaged(Exception):
+    """A part of the .xlsx cannot be read (too large, damaged, not XML); → InputError."""
+
+
+#: what reading a damaged or hostile zip member can raise
+_ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError,
+               RuntimeError, NotImplementedError, ValueError, OverflowError, struct.error)
+
+
+def _mb(n: int) -> str:
+    return f"{n / 2**20:,.0f} MB"
+
+
+def _part(zf: zipfile.ZipFile, name: str) -> bytes:
+    """The bytes of one zip member, read within :data:`MAX_PART_BYTES` and the file's
+    :data:`MAX_TOTAL_BYTES` (KeyError when absent; :class:`_Damaged` when too large or damaged).
+    """
+    info = zf.getinfo(name)                      # KeyError: absent
+    used = getattr(zf, "_perfkit_read", 0)
+    limit = min(MAX_PART_BYTES, MAX_TOTAL_BYTES - used)
+    if info.file_size > limit:
+        raise _Damaged(f"part {name!r} decompresses to {_mb(info.file_size)}, above the limit of "
+                       f"{_mb(limit)} (a zip bomb, or a workbook too large to read: split it)")
+    try:
+        with zf.open(info) as fh:
+            data = fh.read(limit + 1)
+    except _ZIP_ERRORS as e:
+        raise _Damaged(f"part {name!r} is damaged ({type(e).__name__}: {e})") from None
+    if len(data) > limit:
+        raise _Damaged(f"part {name!r} decompresses to more than {_mb(limit)} (a zip bomb, or a "
+                       "workbook too large to read: split it)")
+    zf._perfkit_read = used + len(data)         # type: ignore[attr-defined]
+    return data
+
+
+def _no_doctype(data: bytes, name: str) -> bytes:
+    """Refuse XML that declares a DOCTYPE or entities (text in cells is escaped, so these bytes
+    are markup wherever they occur)."""
+    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+        raise _Damaged(f"part {name!r} declares a DOCTYPE or entities, which no spreadsheet "
+                       "program writes; refused")
+    return data
+
+
+def _xml(zf: zipfile.ZipFile, name: str):
+    """A parsed XML part (KeyError when absent; :class:`_Damaged` when not well-formed XML)."""
+    data = _no_doctype(_part(zf, name), name)
+    try:
+        return ET.fromstring(data)
+    except (ET.ParseError, ValueError) as e:
+        raise _Damaged(f"part {name!r} is not well-formed XML ({e})") from None
+
+
 def _rels(zf: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
     d, b = posixpath.split(part)
     rel_part = posixpath.join(d, "_rels", b + ".rels")
     try:
-        root = ET.fromstring(zf.read(rel_part))
+        root = _xml(zf, rel_part)
     except KeyError:
         return {}
     out = {}
@@ -229,7 +324,7 @@ def _workbook_parts(zf: zipfile.ZipFile):
     for tgt, typ in _rels(zf, "").values():
         if typ.endswith("/officeDocument"):
             wb_part = tgt
-    root = ET.fromstring(zf.read(wb_part))
+    root = _xml(zf, wb_part)
     rels = _rels(zf, wb_part)
     date1904 = False
     sheets = []
@@ -256,7 +351,7 @@ def _shared_strings(zf: zipfile.ZipFile, part: str | None) -> list[str]:
     if not part:
         return []
     try:
-        root = ET.fromstring(zf.read(part))
+        root = _xml(zf, part)
     except KeyError:
         return []
     out = []
@@ -287,7 +382,7 @@ def _style_kinds(zf: zipfile.ZipFile, part: str | None) -> list[str | None]:
     if not part:
         return []
     try:
-        root = ET.fromstring(zf.read(part))
+        root = _xml(zf, part)
     except KeyError:
         return []
     codes = {}
@@ -360,9 +455,10 @@ def _unescape(s: str) -> str:
 
 
 def _sheet_fast(data: bytes, strings: list[str | None], kinds: list, date1904: bool,
-                notes: list, where: str):
+                notes: list, where: str, formulas: list | None = None):
     """Cells of one worksheet part → (rows, cols, vals, merges), or None when the sheet uses
-    a form this reader does not handle (the caller then uses openpyxl)."""
+    a form this reader does not handle (the caller then uses openpyxl). Formula cells without a
+    saved value are appended to ``formulas`` as (row, column, formula text)."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
@@ -377,21 +473,33 @@ def _sheet_fast(data: bytes, strings: list[str | None], kinds: list, date1904: b
     body = text[start:end] if start >= 0 and end > start else ""
     tail = text[end:] if end > 0 else text
     merges = re.findall(rf'<{p}mergeCell\b[^>]*?\bref="([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)"', tail)
-    matches = _cell_regex(prefix).findall(body)
     tag = f"<{prefix}c"
-    if sum(body.count(tag + e) for e in (" ", ">", "/", "\n", "\t", "\r")) != len(matches):
+    n_tags = sum(body.count(tag + e) for e in (" ", ">", "/", "\n", "\t", "\r"))
+    if n_tags > MAX_CELLS:
+        raise _Damaged(f"{where} has {n_tags:,} cells, more than the limit of {MAX_CELLS:,}; "
+                       "split the workbook (by year or department)")
+    matches = _cell_regex(prefix).findall(body)
+    if n_tags != len(matches):
         return None
     if not matches:
         return [], [], [], merges
     grid = np.array(matches, dtype=object)
     letters, rn, s1, t, s2, v, inl, other = (grid[:, k] for k in range(8))
     n = len(v)
-    no_cache = 0
+    no_cache = []
     if any(other):                              # formulas, rich text: the rare forms
         for i in np.flatnonzero(other != ""):
             v2, inl2 = _body_value(other[i], prefix)
+            is_f = re.search(rf"<{p}f\b", other[i]) is not None
+            # no saved value: no <v> at all, or an empty <v> where only text may be empty
+            if is_f and inl2 is None and (v2 is None or (v2 == "" and t[i] not in ("str", "s",
+                                                                                  "inlineStr"))):
+                fm = re.search(rf"<{p}f(?:\s[^>]*)?>([^<]*)</{p}f>", other[i])
+                no_cache.append((int(rn[i]), _col_number(letters[i]),
+                                 "=" + _unescape(fm.group(1)) if fm else None))
+                t[i] = "blank"
+                continue
             if v2 is None and inl2 is None:
-                no_cache += f"{prefix}f" in other[i]
                 t[i] = "blank"
                 continue
             v[i] = v2 if v2 is not None else ""
@@ -436,17 +544,49 @@ def _sheet_fast(data: bytes, strings: list[str | None], kinds: list, date1904: b
     keep = ~pd.isna(vals)
     rows = rn[keep].astype(np.int64)
     cols = list(map(_col_number, letters[keep]))
-    if no_cache:
-        notes.append(f"{where}: {no_cache} formula cell(s) have no saved value and read as blank; "
-                     "open and save the file in Excel or WPS to store the results")
+    if no_cache and formulas is not None:
+        formulas.extend(no_cache)
     return rows.tolist(), cols, vals[keep].tolist(), merges
 
 
-def _sheet_openpyxl(wb, name: str, raw: bytes):
+_ANY_CELL = re.compile(r"<(?:[\w.\-]+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:[\w.\-]+:)?c>)", re.S)
+_CELL_REF = re.compile(r'\br\s*=\s*["\']([A-Z]{1,3})([0-9]+)["\']')
+_CELL_TYPE = re.compile(r'\bt\s*=\s*["\']([A-Za-z]+)["\']')
+
+
+def _uncached_formulas(text: str) -> list:
+    """(row, column, formula) of the formula cells of a sheet's XML that have no saved value
+    (row and column None when the cell has no reference)."""
+    out = []
+    for m in _ANY_CELL.finditer(text):
+        body = m.group(2) or ""
+        if not re.search(r"<(?:[\w.\-]+:)?f\b", body):
+            continue
+        v = re.search(r"<(?:[\w.\-]+:)?v(?:\s[^>]*)?>([^<]*)</", body)
+        typ = _CELL_TYPE.search(m.group(1))
+        if v is not None and (v.group(1) != "" or (typ and typ.group(1) in ("str", "s"))):
+            continue
+        if re.search(r"<(?:[\w.\-]+:)?is\b", body):
+            continue
+        ref = _CELL_REF.search(m.group(1))
+        fm = re.search(r"<(?:[\w.\-]+:)?f(?:\s[^>]*)?>([^<]*)</", body)
+        out.append((int(ref.group(2)) if ref else None,
+                    _col_number(ref.group(1)) if ref else None,
+                    "=" + _unescape(fm.group(1)) if fm else None))
+    return out
+
+
+def _sheet_openpyxl(wb, name: str, raw: bytes, formulas: list | None = None):
     """The slow, general path: openpyxl in read-only mode (merged ranges from the sheet XML)."""
     ws = wb[name]
     rows, cols, vals = [], [], []
+    text = raw.decode("utf-8", errors="replace")
+    if formulas is not None:
+        formulas.extend(_uncached_formulas(text))
     for row in ws.iter_rows():
+        if len(vals) > MAX_CELLS:
+            raise _Damaged(f"sheet {name!r} has more than {MAX_CELLS:,} cells; split the "
+                           "workbook (by year or department)")
         for c in row:
             v = getattr(c, "value", None)
             if v is None:
@@ -464,63 +604,152 @@ def _sheet_openpyxl(wb, name: str, raw: bytes):
             rows.append(c.row)
             cols.append(c.column)
             vals.append(v)
-    text = raw.decode("utf-8", errors="replace")
     merges = re.findall(r'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)"',
                         text)
     return rows, cols, vals, merges
 
 
+#: an .xlsx with more zip members than this is refused (a workbook has a few dozen)
+MAX_ZIP_MEMBERS = 10_000
+_OLE = bytes.fromhex("D0CF11E0A1B11AE1")
+
+
+def _sniff(path: Path) -> None:
+    """Refuse, by name, a file that is not a zip archive (or is too large) before parsing it."""
+    file = str(path)
+    if not path.is_file():
+        raise InputError("not a regular file", file=file)
+    size = path.stat().st_size
+    if size == 0:
+        raise InputError("not a readable .xlsx file: the file is empty (0 bytes)", file=file)
+    if size > MAX_FILE_BYTES:
+        raise InputError(f"the file is {_mb(size)}, above the limit of {_mb(MAX_FILE_BYTES)} for "
+                         "a workbook; split it (by year or department)", file=file)
+    with open(path, "rb") as fh:
+        head = fh.read(512)
+        fh.seek(max(0, size - 65_557))
+        tail = fh.read()
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+        i = tail.rfind(b"PK\x05\x06")
+        if i >= 0 and len(tail) >= i + 12:
+            n = int.from_bytes(tail[i + 10:i + 12], "little")
+            if n > MAX_ZIP_MEMBERS:
+                raise InputError(f"the zip archive declares {n:,} parts, more than the limit "
+                                 f"of {MAX_ZIP_MEMBERS:,}: not a workbook", file=file)
+        return
+    low = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith(_OLE):
+        what = ("an OLE compound file: the workbook is password-protected (encrypted), or it is "
+                "an old .xls file renamed; remove the password (文件 → 信息 → 保护工作簿) or save "
+                "it as .xlsx")
+    elif head.startswith(b"\x89PNG"):
+        what = "a PNG image, not a spreadsheet"
+    elif head.startswith(b"\xff\xd8\xff"):
+        what = "a JPEG image, not a spreadsheet"
+    elif head.startswith((b"GIF87a", b"GIF89a")):
+        what = "a GIF image, not a spreadsheet"
+    elif head.startswith(b"%PDF"):
+        what = "a PDF document, not a spreadsheet"
+    elif low.startswith((b"<!doctype html", b"<html", b"<table", b"<meta")) or (
+            low.startswith(b"<?xml") and b"urn:schemas-microsoft-com:office" in head):
+        what = ("an HTML or XML page with a spreadsheet name (some systems export such pages "
+                "as Excel); open it in Excel or WPS and save it as .xlsx")
+    elif b"\x00" not in head:
+        what = ("a text file, not an .xlsx (a CSV file renamed?); a CSV workbook is a folder "
+                "of .csv files, one per table")
+    else:
+        what = "not an .xlsx file (not a zip archive)"
+    raise InputError(f"not a readable .xlsx file: the file is {what}", file=file)
+
+
 def _read_xlsx(path: Path, col: Collector, notes: list) -> tuple[dict[str, RawSheet], list]:
     file = str(path)
+    _sniff(path)
     try:
         zf = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as e:
-        raise InputError(f"not a readable .xlsx file ({e})", file=file) from None
+    except _ZIP_ERRORS as e:          # truncated, damaged, "zip file version 14.8" …
+        raise InputError(f"not a readable .xlsx file: the zip archive is damaged or truncated "
+                         f"({e})", file=file) from None
     with zf:
         try:
-            sheets, ss_part, st_part, date1904 = _workbook_parts(zf)
-        except (KeyError, ET.ParseError) as e:
-            raise InputError(f"not a readable .xlsx file ({e})", file=file) from None
-        chosen: dict[str, tuple[str, str]] = {}
-        for name, part in sheets:
-            t = _match_table(name)
-            if t is None:
-                notes.append(f"sheet {name!r} is not a table of the format; ignored")
-                continue
-            if t in chosen:
-                col.add(f"two sheets hold table {t!r} ({TABLES[t].zh}): {chosen[t][0]!r} and "
-                        f"{name!r}; keep one", file=file, sheet=name)
-                continue
-            chosen[t] = (name, part)
-        out: dict[str, RawSheet] = {}
-        if not chosen:
-            return out, [n for n, _ in sheets]
-        strings = [x.strip() or None for x in _shared_strings(zf, ss_part)]
-        kinds = _style_kinds(zf, st_part)
-        opx = None
+            return _read_xlsx_zip(zf, path, col, notes)
+        except _Damaged as e:
+            raise InputError(f"not a readable .xlsx file: {e}", file=file) from None
+        except KeyError as e:
+            raise InputError(f"not a readable .xlsx file: part {e} is missing", file=file) \
+                from None
+
+
+def _read_xlsx_zip(zf: zipfile.ZipFile, path: Path, col: Collector, notes: list
+                   ) -> tuple[dict[str, RawSheet], list]:
+    file = str(path)
+    infos = zf.infolist()
+    big = [i for i in infos if i.file_size > MAX_PART_BYTES]
+    if big:
+        raise _Damaged(f"part {big[0].filename!r} decompresses to {_mb(big[0].file_size)}, above "
+                       f"the limit of {_mb(MAX_PART_BYTES)} (a zip bomb, or a workbook too large "
+                       "to read: split it)")
+    total = sum(i.file_size for i in infos)
+    if total > 4 * MAX_TOTAL_BYTES:
+        raise _Damaged(f"the parts decompress to {_mb(total)} in all, above the limit of "
+                       f"{_mb(4 * MAX_TOTAL_BYTES)}")
+    sheets, ss_part, st_part, date1904 = _workbook_parts(zf)
+    chosen: dict[str, tuple[str, str]] = {}
+    for name, part in sheets:
+        t = _match_table(name)
+        if t is None:
+            notes.append(f"sheet {name!r} is not a table of the format; ignored")
+            continue
+        if t in chosen:
+            col.add(f"two sheets hold table {t!r} ({TABLES[t].zh}): {chosen[t][0]!r} and "
+                    f"{name!r}; keep one", file=file, sheet=name)
+            continue
+        chosen[t] = (name, part)
+    out: dict[str, RawSheet] = {}
+    if not chosen:
+        return out, [n for n, _ in sheets]
+    strings = [x.strip() or None for x in _shared_strings(zf, ss_part)]
+    kinds = _style_kinds(zf, st_part)
+    opx = None
+    try:
         for t, (name, part) in chosen.items():
             where = f"sheet {name!r}"
             try:
-                raw = zf.read(part)
+                raw = _no_doctype(_part(zf, part), part)
             except KeyError:
                 col.add("the sheet's data is missing from the file", file=file, sheet=name)
+                out[t] = None
                 continue
+            formulas: list = []
             res = None
             if _XLSX_ENGINE != "openpyxl":
-                res = _sheet_fast(raw, strings, kinds, date1904, notes, where)
+                try:
+                    res = _sheet_fast(raw, strings, kinds, date1904, notes, where, formulas)
+                except (ValueError, OverflowError, IndexError) as e:
+                    raise _Damaged(f"{where} has impossible cell contents ({e})") from None
             if res is None:
-                if opx is None:
-                    import warnings
+                formulas = []
+                try:
+                    if opx is None:
+                        import warnings
 
-                    import openpyxl
-                    with warnings.catch_warnings():   # unsupported extensions, default styles
-                        warnings.simplefilter("ignore", UserWarning)
-                        opx = openpyxl.load_workbook(path, read_only=True, data_only=True)
-                res = _sheet_openpyxl(opx, name, raw)
+                        import openpyxl
+                        with warnings.catch_warnings():   # unsupported extensions, styles
+                            warnings.simplefilter("ignore", UserWarning)
+                            opx = openpyxl.load_workbook(path, read_only=True, data_only=True)
+                    res = _sheet_openpyxl(opx, name, raw, formulas)
+                except (_Damaged, InputError):
+                    raise
+                except Exception as e:  # noqa: BLE001 - a third-party parser on any bytes
+                    raise _Damaged(f"{where} cannot be read ({type(e).__name__}: {e})") from None
             rows, cols, vals, merges = res
             _apply_merges(rows, cols, vals, merges, notes, where)
-            values, rownums, colnums = _grid(rows, cols, vals)
-            out[t] = RawSheet(name, file, name, values, rownums, colnums)
+            try:
+                values, rownums, colnums = _grid(rows, cols, vals)
+            except (ValueError, OverflowError, MemoryError) as e:
+                raise _Damaged(f"{where} has impossible cell positions ({e})") from None
+            out[t] = RawSheet(name, file, name, values, rownums, colnums, formulas=formulas)
+    finally:
         if opx is not None:
             opx.close()
     return out, [n for n, _ in sheets]
@@ -531,7 +760,8 @@ def _read_xlsx(path: Path, col: Collector, notes: list) -> tuple[dict[str, RawSh
 # --------------------------------------------------------------------------------------------
 def _read_csv_folder(folder: Path, col: Collector, notes: list, encodings: dict
                      ) -> tuple[dict[str, RawSheet], list]:
-    out: dict[str, RawSheet] = {}
+    out: dict[str, RawSheet | None] = {}      # None: the file was found but is unreadable
+    seen: dict[str, str] = {}
     names = []
     for f in sorted(folder.iterdir(), key=lambda p: p.name):
         if not f.is_file() or f.suffix.lower() != ".csv":
@@ -543,26 +773,50 @@ def _read_csv_folder(folder: Path, col: Collector, notes: list, encodings: dict
         if t is None:
             notes.append(f"file {f.name!r} is not a table of the format; ignored")
             continue
-        if t in out:
-            col.add(f"two files hold table {t!r} ({TABLES[t].zh}): {out[t].label!r} and "
+        if t in seen:
+            col.add(f"two files hold table {t!r} ({TABLES[t].zh}): {seen[t]!r} and "
                     f"{f.name!r}; keep one", file=str(f))
             continue
+        seen[t] = f.name
+        out[t] = None
         try:
-            text, enc = csvio.decode_csv(f.read_bytes())
+            size = f.stat().st_size
+            if size > MAX_CSV_BYTES:
+                col.add(f"the file is {_mb(size)}, above the limit of {_mb(MAX_CSV_BYTES)} for "
+                        "one table; split it (by year or department)", file=str(f))
+                continue
+            data = f.read_bytes()
+        except OSError as e:
+            col.add(f"cannot read the file ({e.strerror or e})", file=str(f))
+            continue
+        try:
+            text, enc = csvio.decode_csv(data)
         except UnicodeDecodeError as e:
-            col.add(f"cannot decode the file: it is not UTF-8 or GB18030 text (byte {e.start}); "
-                    "save it as CSV UTF-8", file=str(f))
+            why = e.reason if e.reason.startswith("NUL") else "it is not UTF-8 or GB18030 text"
+            col.add(f"cannot decode the file: {why} (byte {e.start}); save it as CSV UTF-8",
+                    file=str(f))
             continue
         encodings[f.name] = enc
-        recs = csvio.csv_records(text)
+        del data
         rows, cols, vals = [], [], []
-        for i, rec in enumerate(recs, start=1):
-            for j, v in enumerate(rec, start=1):
-                v = v.strip()
-                if v:
-                    rows.append(i)
-                    cols.append(j)
-                    vals.append(v)
+        try:
+            for i, rec in enumerate(csvio.iter_records(text), start=1):
+                for j, v in enumerate(rec, start=1):
+                    v = v.strip()
+                    if v:
+                        rows.append(i)
+                        cols.append(j)
+                        vals.append(v)
+                if len(vals) > MAX_CELLS:
+                    break
+        except csvio.CSVError as e:
+            col.add(f"not a readable CSV file: {e}", file=str(f), row=e.line)
+            continue
+        del text
+        if len(vals) > MAX_CELLS:
+            col.add(f"the file has more than {MAX_CELLS:,} cells, the limit for one table; split "
+                    "it (by year or department)", file=str(f))
+            continue
         values, rownums, colnums = _grid(rows, cols, vals)
         out[t] = RawSheet(f.name, str(f), None, values, rownums, colnums)
     return out, names
@@ -786,8 +1040,10 @@ def _build_table(t: Table, sh: RawSheet, col: Collector, notes: list, meta: dict
     hrows, cols, htext = _find_header(sh, t.name)
     if not hrows:
         exp = ", ".join(c.zh for c in t.columns if c.required)
+        extra = (f" ({len(sh.formulas)} formula cell(s) have no saved value: open the file in "
+                 "Excel or WPS and save it)" if sh.formulas else "")
         ctx.add(f"no header row found in the first {HEADER_SCAN_ROWS} rows; expected headers "
-                f"such as {exp}")
+                f"such as {exp}{extra}")
         return _empty_frame(t), ctx
     header_row = int(sh.rownums[hrows[-1]])
     meta["header_rows"][t.name] = [int(sh.rownums[i]) for i in hrows]
@@ -824,6 +1080,7 @@ def _build_table(t: Table, sh: RawSheet, col: Collector, notes: list, meta: dict
     for c in missing:
         ctx.add("missing required column; use one of the headers "
                 + " / ".join(c.headers), row=header_row, column=f"{c.zh} ({c.name})")
+    no_value = _formula_problems(ctx, sh, pos, header_row, notes, where)
 
     # rows: drop empty and footer rows
     if data.shape[0]:
@@ -868,6 +1125,8 @@ def _build_table(t: Table, sh: RawSheet, col: Collector, notes: list, meta: dict
         r, txt = raw[c.name], shown[c.name]
         if c.required:
             blank = txt.isna() | txt.isin(BLANK_MARKERS)
+            if no_value.get(c.name):        # reported as a formula without a saved value
+                blank &= ~pd.Series(np.isin(rownums, list(no_value[c.name])), index=blank.index)
             ctx.cells(blank.to_numpy(), rownums, c.name, txt.to_numpy(dtype=object),
                       "required cell is empty")
         if c.name == "year":
@@ -886,6 +1145,33 @@ def _build_table(t: Table, sh: RawSheet, col: Collector, notes: list, meta: dict
     df[ROW] = np.asarray(rownums, dtype=np.int64)
     df[SHEET] = pd.Series([sh.label] * len(df), index=df.index, dtype=object)
     return df, ctx
+
+
+def _formula_problems(ctx: _Ctx, sh: RawSheet, pos: dict, header_row: int, notes: list,
+                      where: str) -> dict[str, set]:
+    """Report formula cells without a saved value: an error in a column of the format below the
+    header, a note elsewhere. Returns {canonical column: row numbers} of the errors."""
+    out: dict[str, set] = {}
+    if not sh.formulas:
+        return out
+    by_colnum = {int(sh.colnums[j]): name for name, j in pos.items()}
+    rule = ("formula without a saved value: perfkit reads the result a spreadsheet program "
+            "saved, and this file holds none (it was written by a program that stores formulas "
+            "only, e.g. openpyxl); open it in Excel or WPS, let it calculate, and save it")
+    elsewhere = 0
+    for r, c, ftext in sh.formulas:
+        name = by_colnum.get(c) if c is not None else None
+        if r is None:
+            ctx.add(rule, value=ftext)
+        elif name is not None and r > header_row:
+            out.setdefault(name, set()).add(int(r))
+            ctx.add(rule, row=int(r), column=ctx.label(name), value=ftext)
+        else:
+            elsewhere += 1
+    if elsewhere:
+        notes.append(f"{where}: {elsewhere} formula cell(s) outside the table's columns have no "
+                     "saved value; ignored")
+    return out
 
 
 def _indicators(ctx: _Ctx, df: pd.DataFrame, raw: dict, rownums, n: int, notes: list,
@@ -1091,7 +1377,7 @@ def _read_workbook(path: str | Path, *, years: Iterable[int] | None = None) -> W
     for name, t in TABLES.items():
         sh = raws.get(name)
         if sh is None:
-            if t.required:
+            if t.required and name not in raws:    # (a file found but unreadable is reported)
                 names = " / ".join((t.name, t.zh, *t.aliases))
                 if kind == "file":
                     names = " / ".join(f"{n}.csv" for n in (t.name, t.zh, *t.aliases))

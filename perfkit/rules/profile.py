@@ -5,7 +5,7 @@ child overrides leaves of the parent. A leaf ``{value: X, source: "..."}`` is a 
 provenance; plain leaves are allowed. The content hash (sha256 of the canonical JSON of the
 resolved values, ids and versions included) goes into every result and manifest.
 
-Only ``yaml.safe_load`` is used: a file with Python tags is refused.
+Only safe loading is used (:func:`perfkit._yaml.load_yaml`): Python tags and aliases are refused.
 """
 from __future__ import annotations
 
@@ -18,13 +18,13 @@ from typing import Any, Mapping
 
 import yaml
 
+from .._yaml import load_yaml
 from ..errors import RuleError
 
 __all__ = ["Profile", "load_profile", "available_profiles", "PROFILE_DIR"]
 
 PROFILE_DIR = Path(__file__).with_name("profiles")
 _META_KEYS = {"id", "version", "title", "extends", "todo"}
-_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _CACHE: dict[tuple, "Profile"] = {}
 
 
@@ -61,7 +61,7 @@ def _read_yaml(path: Path) -> dict:
     except OSError as e:
         raise RuleError(f"cannot read rule profile {path}: {e.strerror}") from None
     try:
-        data = yaml.load(text, Loader=_SafeLoader)  # safe loader only (C version when built)
+        data = load_yaml(text, what="rule profile")  # safe, no Python tags, no aliases
     except yaml.YAMLError as e:
         raise RuleError(f"rule profile {path} is not valid YAML (only plain YAML is accepted, "
                         f"no Python tags): {e}") from None

@@ -22,6 +22,7 @@ from typing import Any, Literal, Optional
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from .._yaml import load_yaml
 from ..errors import InputError, InputErrors, Problem
 from .paths import check_id
 
@@ -30,17 +31,6 @@ __all__ = ["NOTEBOOK_PARAMS", "RunSpec", "load_params", "validate_parameters", "
 
 #: a params file larger than this is refused
 MAX_PARAMS_BYTES = 1 * 2**20
-
-
-class _ParamsLoader(yaml.SafeLoader):
-    """Safe loading, and no aliases: params files never need them."""
-
-    def compose_node(self, parent, index):
-        if self.check_event(yaml.AliasEvent):
-            ev = self.peek_event()
-            raise yaml.composer.ComposerError(
-                None, None, "aliases (*name) are not allowed in a params file", ev.start_mark)
-        return super().compose_node(parent, index)
 
 
 def _short(value: Any, limit: int = 200) -> Any:
@@ -138,7 +128,7 @@ def load_params(path: str | Path, **overrides) -> RunSpec:
             raise InputError(f"the params file is larger than {MAX_PARAMS_BYTES // 1024} kB",
                              file=str(p))
         text = p.read_text(encoding="utf-8")
-        raw = yaml.load(text, Loader=_ParamsLoader)  # noqa: S506 - a SafeLoader subclass
+        raw = load_yaml(text, what="params file")
     except FileNotFoundError:
         raise InputError("params file not found", file=str(p)) from None
     except UnicodeDecodeError as e:

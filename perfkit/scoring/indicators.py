@@ -38,10 +38,11 @@ RULES = {
 
 def _month(v: pd.Series) -> pd.Series:
     arr = np.asarray(v, dtype=float)
-    y = np.floor((np.nan_to_num(arr) - 1) / 12).astype(int)
-    m = (np.nan_to_num(arr) - 1 - y * 12 + 1).astype(int)
+    fin = np.where(np.isfinite(arr), np.clip(arr, -1e12, 1e12), 0.0)   # no cast warnings
+    y = np.floor((fin - 1) / 12).astype(np.int64)
+    m = (fin - 1 - y * 12 + 1).astype(np.int64)
     s = pd.Series(y.astype(str), index=v.index) + "年" + pd.Series(m.astype(str), index=v.index) + "月"
-    return s.where(~np.isnan(arr), "—")
+    return s.where(np.isfinite(arr), "—")
 
 
 def score_indicators(ind: pd.DataFrame, profile: Profile | str = "national", *,
