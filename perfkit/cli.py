@@ -33,22 +33,56 @@ def _specs_from_folder(folder: Path, batch: str | None):
 
 
 def _cmd_batch(a) -> int:
-    from .run.batch import run_batch, specs_for_workbook
+    from .run.batch import default_engine, run_batch, specs_for_workbook
     src = Path(a.source)
-    if src.is_dir() and any(src.glob("*.y*ml")):
-        specs = _specs_from_folder(src, a.batch)
-    else:
-        specs = specs_for_workbook(src, batch=a.batch or "batch", year=a.year,
-                                   department=a.department, projects=a.projects,
-                                   limit=a.limit, profile=a.profile, lang=a.lang)
-    df = run_batch(specs, jobs=a.jobs, timeout=a.timeout, quiet=a.quiet)
-    failed = df[df["status"] == "error"]
+    from_params = src.is_dir() and any(src.glob("*.y*ml"))
+    pool = None
+    if (a.engine or default_engine()) == "warm" and not a.scheduler:
+        # start the fork server now: it imports the libraries (and reads the workbook) while
+        # this process lists the projects
+        from .run.warm import WarmPool
+        pool = WarmPool(jobs=max(1, a.jobs), retries=a.retries, wait=False)
+        if not from_params and src.exists():
+            pool.prime(src)
+    try:
+        if from_params:
+            specs = _specs_from_folder(src, a.batch)
+        else:
+            specs = specs_for_workbook(src, batch=a.batch or "batch", year=a.year,
+                                       department=a.department, projects=a.projects,
+                                       limit=a.limit, profile=a.profile, lang=a.lang)
+        df = run_batch(specs, jobs=a.jobs, timeout=a.timeout, quiet=a.quiet, engine=a.engine,
+                       force=a.force, retries=a.retries, scheduler=a.scheduler, pool=pool)
+    finally:
+        if pool is not None:
+            pool.close()
+    failed = df[df["status"].isin(["error", "interrupted"])]
     if len(failed):
-        print(f"{len(failed)} subject(s) failed:", file=sys.stderr)
-        for r in failed.itertuples():
+        print(f"{len(failed)} subject(s) failed (listed in summary.csv/.json):", file=sys.stderr)
+        for r in failed.head(50).itertuples():
             print(f"  {r.subject_id}: {str(r.error).splitlines()[0]}", file=sys.stderr)
+        if len(failed) > 50:
+            print(f"  … and {len(failed) - 50} more", file=sys.stderr)
         return 1
     return 0
+
+
+def _cmd_verify(a) -> int:
+    import json
+
+    from .run.verify import find_report_folders, format_verification, verify
+    if not a.no_rerun:
+        n = len(find_report_folders(a.path))
+        print(f"verifying {n} report(s): checking hashes, then executing again…",
+              file=sys.stderr)
+    results = verify(a.path, abs_tol=a.abs_tol, rel_tol=a.rel_tol, rerun=not a.no_rerun,
+                     engine=a.engine, jobs=a.jobs, timeout=a.timeout, scheduler=a.scheduler)
+    if a.json:
+        print(json.dumps([v.to_dict() for v in results], ensure_ascii=False, indent=1,
+                         default=str))
+    else:
+        print(format_verification(results, abs_tol=a.abs_tol, rel_tol=a.rel_tol))
+    return 0 if all(v.ok for v in results) else 1
 
 
 def _cmd_demo(a) -> int:
@@ -101,6 +135,39 @@ def _cmd_score(a) -> int:
     return 0
 
 
+def _cmd_import_forms(a) -> int:
+    import pandas as pd
+
+    from .datasets.demo import write
+    from .errors import InputError
+    from .io.forms import read_forms
+    from .report.safe import safe_frame
+    out = Path(a.out)
+    if out.suffix.lower() != ".xlsx":
+        raise InputError("must name an .xlsx file", argument="--out", value=a.out)
+    res = read_forms(a.folder, year=a.year)
+    issues = res.issues()
+    for r in issues[issues["severity"] == "error"].itertuples(index=False):
+        where = ", ".join(str(x) for x in (r.file, repr(r.sheet) if pd.notna(r.sheet) else None,
+                                           r.cell) if pd.notna(x))
+        found = f" (found {r.value!r})" if pd.notna(r.value) else ""
+        print(f"  not read: {where}: {r.rule}{found}", file=sys.stderr)
+    if res.n_read == 0:
+        raise InputError("no form could be read: no 项目支出绩效自评表 / 绩效目标申报表 / 绩效监控表 with "
+                         "a 项目名称 label and a funds or indicator table was found "
+                         f"({len(res.forms)} form(s) found, {len(res.problems)} problem(s))",
+                         file=str(a.folder))
+    write(res.to_workbook(), out)
+    report = out.with_name(out.stem + ".import-report.xlsx")
+    with pd.ExcelWriter(report, engine="openpyxl") as xw:
+        safe_frame(res.report()).to_excel(xw, sheet_name="读取情况", index=False)
+        safe_frame(issues).to_excel(xw, sheet_name="问题与说明", index=False)
+    print(res.report().drop(columns=["file"]).to_string(index=False))
+    print(f"{res.n_read} form(s) read, {len(res.problems)} cell(s) not read, {len(res.notes)} "
+          f"note(s); workbook: {out}; report: {report}", file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="perfkit", description="Budget performance evaluation "
                                 "(预算绩效管理) reports from workbooks.")
@@ -124,10 +191,35 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--limit", type=int)
     b.add_argument("--profile", default="national")
     b.add_argument("--lang", default="zh", choices=["zh", "en"])
-    b.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
-    b.add_argument("--timeout", type=int, default=600)
-    b.add_argument("--quiet", action="store_true")
+    b.add_argument("--jobs", type=int, default=os.cpu_count() or 2,
+                   help="reports at once (default: the number of CPUs)")
+    b.add_argument("--timeout", type=int, default=600,
+                   help="seconds per report (warm) or per cell (papermill)")
+    b.add_argument("--engine", choices=["warm", "papermill"], default=None,
+                   help="warm: fork server, libraries imported once (default on POSIX); "
+                        "papermill: a kernel per report")
+    b.add_argument("--force", action="store_true",
+                   help="run reports that are up to date too (default: skip them)")
+    b.add_argument("--retries", type=int, default=1,
+                   help="times a report whose process died is tried again (warm)")
+    b.add_argument("--scheduler", metavar="tcp://HOST:8786",
+                   help="run on this Dask cluster (workers must see the same paths)")
+    b.add_argument("--quiet", action="store_true", help="no progress bar")
     b.set_defaults(fn=_cmd_batch)
+
+    v = sub.add_parser("verify", help="check a report (or a batch folder of reports): inputs, "
+                       "versions, hand edits, and every number re-computed")
+    v.add_argument("path", help="outputs/<batch>/<subject> or outputs/<batch>")
+    v.add_argument("--abs-tol", type=float, default=1e-9, help="absolute tolerance (1e-9)")
+    v.add_argument("--rel-tol", type=float, default=1e-12, help="relative tolerance (1e-12)")
+    v.add_argument("--no-rerun", action="store_true",
+                   help="only check hashes and versions; do not execute again")
+    v.add_argument("--engine", choices=["warm", "papermill"], default=None)
+    v.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
+    v.add_argument("--timeout", type=int, default=600)
+    v.add_argument("--scheduler", metavar="tcp://HOST:8786")
+    v.add_argument("--json", action="store_true", help="print the verdicts as JSON")
+    v.set_defaults(fn=_cmd_verify)
 
     d = sub.add_parser("demo", help="generate the demo district and report on it")
     d.add_argument("--all", action="store_true", help="every project, not one department")
@@ -148,6 +240,14 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--profile", default="national")
     s.add_argument("--out", help="write summary .csv and .xlsx here")
     s.set_defaults(fn=_cmd_score)
+
+    im = sub.add_parser("import-forms", help="read official forms (项目支出绩效自评表, 绩效目标申报表, "
+                        "绩效监控表) into a workbook")
+    im.add_argument("folder", help="folder of .xlsx forms (searched recursively), or one file")
+    im.add_argument("--out", required=True, help="the workbook (.xlsx) to write; the report goes "
+                    "to WORKBOOK.import-report.xlsx beside it")
+    im.add_argument("--year", type=int, help="budget year of forms that do not print one")
+    im.set_defaults(fn=_cmd_import_forms)
 
     pr = sub.add_parser("profiles", help="list the rule profiles")
     pr.set_defaults(fn=_cmd_profiles)
