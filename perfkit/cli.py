@@ -20,9 +20,11 @@ def _cmd_run(a) -> int:
     from .run.params import load_params
     spec = load_params(a.params, batch=a.batch)
     out = run_report(spec, timeout=a.timeout)
-    print(f"{out.subject_id}: total {out.summary.get('total'):.2f}, grade "
-          f"{out.summary.get('grade')} ({out.seconds:.1f} s) → {out.path}"
-          if isinstance(out.summary.get("total"), (int, float)) else f"→ {out.path}")
+    total, grade = out.summary.get("total"), out.summary.get("grade")
+    parts = ([f"total {total:.2f}"] if isinstance(total, (int, float)) else []) + \
+        ([f"grade {grade}"] if grade else [])
+    print(f"{out.subject_id}: {', '.join(parts) + ' ' if parts else ''}"
+          f"({out.seconds:.1f} s) → {out.path}")
     return 0
 
 
@@ -101,7 +103,8 @@ def _cmd_demo(a) -> int:
               file=sys.stderr)
     specs = specs_for_workbook(path, batch="demo", department=dept, lang=a.lang)
     df = run_batch(specs, jobs=a.jobs, quiet=a.quiet)
-    print(df[["subject_id", "name", "total", "grade", "status"]].to_string(index=False))
+    print(df[["subject_id", "name", "total", "grade", "status"]].round({"total": 2})
+          .to_string(index=False))
     return 0 if (df["status"] == "ok").all() else 1
 
 
