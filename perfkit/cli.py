@@ -18,7 +18,7 @@ __all__ = ["main"]
 def _cmd_run(a) -> int:
     from .run.execute import run_report
     from .run.params import load_params
-    spec = load_params(a.params, batch=a.batch)
+    spec = load_params(a.params, batch=a.batch, pdf=True if a.pdf else None)
     out = run_report(spec, timeout=a.timeout)
     total, grade = out.summary.get("total"), out.summary.get("grade")
     parts = ([f"total {total:.2f}"] if isinstance(total, (int, float)) else []) + \
@@ -28,16 +28,86 @@ def _cmd_run(a) -> int:
     return 0
 
 
-def _specs_from_folder(folder: Path, batch: str | None):
+def _specs_from_folder(folder: Path, batch: str | None, pdf: bool | None = None):
     from .run.params import load_params
     files = sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml"))
-    return [load_params(f, batch=batch) for f in files]
+    return [load_params(f, batch=batch, pdf=pdf) for f in files]
+
+
+def _check_pdf(a) -> None:
+    """``--pdf`` without WeasyPrint/Pango: say so (exit 2) before anything runs."""
+    if getattr(a, "pdf", False):
+        from .report.pdf import require_weasyprint
+        require_weasyprint()
+
+
+#: batch options that --set may not name (they have their own option)
+_SET_OPTIONS = {"workbook": "the WORKBOOK argument", "year": "--year", "profile": "--profile",
+                "lang": "--lang", "batch": "--batch", "notebook": "--notebook",
+                "ids": "--ids", "department": "--department", "limit": "--limit",
+                "pdf": "--pdf"}
+
+
+def _parse_sets(items: list[str] | None) -> dict:
+    """``--set key=value`` → ``{key: value}``; each value is read as YAML (``3000`` a number,
+    ``null``, ``true``, ``'"001"'`` text, ``{中: 10, 差: 100}`` a mapping)."""
+    import yaml
+
+    from ._yaml import load_yaml
+    from .errors import InputError
+    out: dict = {}
+    for item in items or []:
+        key, sep, text = item.partition("=")
+        key = key.strip()
+        if not sep or not key.isidentifier():
+            raise InputError("must be KEY=VALUE, e.g. --set pool=3000", argument="--set",
+                             value=item)
+        if key in _SET_OPTIONS:
+            raise InputError(f"use {_SET_OPTIONS[key]}, not --set {key}", argument="--set",
+                             value=item)
+        if key in out:
+            raise InputError("the same parameter is set twice", argument="--set", value=key)
+        try:
+            out[key] = load_yaml(text, what="--set value")
+        except yaml.YAMLError as e:
+            raise InputError(f"not a YAML value: {e}", argument="--set", value=item) from None
+    return out
+
+
+def _batch_options(a, from_params: bool) -> dict:
+    """Check the options that choose the subjects before anything starts; return --set."""
+    from .errors import InputError
+    sets = _parse_sets(a.set)
+    if from_params:
+        used = [o for o, v in (("--notebook", a.notebook), ("--ids", a.ids), ("--set", a.set))
+                if v]
+        if used:
+            raise InputError("applies to a workbook, not to a folder of params files",
+                             argument=used[0])
+        return sets
+    if a.ids is not None and a.projects is not None:
+        raise InputError("give the ids once (--projects is the old name of --ids)",
+                         argument="--ids")
+    from .run.params_cycle import subject_level
+    subject_level(a.notebook or "project_self_evaluation")      # an unknown notebook: now
+    return sets
+
+
+def _workbook_specs(src: Path, a, sets: dict):
+    """Specs of a workbook batch at the notebook's level (project, department, township)."""
+    from .run.params_cycle import cycle_specs
+    return cycle_specs(a.notebook or "project_self_evaluation", src, batch=a.batch or "batch",
+                       year=a.year, ids=a.ids if a.ids is not None else a.projects,
+                       department=a.department, limit=a.limit, profile=a.profile,
+                       lang=a.lang, **sets)
 
 
 def _cmd_batch(a) -> int:
-    from .run.batch import default_engine, run_batch, specs_for_workbook
+    from .run.batch import default_engine, run_batch
+    _check_pdf(a)
     src = Path(a.source)
     from_params = src.is_dir() and any(src.glob("*.y*ml"))
+    sets = _batch_options(a, from_params)
     pool = None
     if (a.engine or default_engine()) == "warm" and not a.scheduler:
         # start the fork server now: it imports the libraries (and reads the workbook) while
@@ -48,11 +118,11 @@ def _cmd_batch(a) -> int:
             pool.prime(src)
     try:
         if from_params:
-            specs = _specs_from_folder(src, a.batch)
+            specs = _specs_from_folder(src, a.batch, pdf=True if a.pdf else None)
         else:
-            specs = specs_for_workbook(src, batch=a.batch or "batch", year=a.year,
-                                       department=a.department, projects=a.projects,
-                                       limit=a.limit, profile=a.profile, lang=a.lang)
+            specs = _workbook_specs(src, a, sets)
+        if a.pdf:
+            specs = [s.model_copy(update={"pdf": True}) for s in specs]
         df = run_batch(specs, jobs=a.jobs, timeout=a.timeout, quiet=a.quiet, engine=a.engine,
                        force=a.force, retries=a.retries, scheduler=a.scheduler, pool=pool)
     finally:
@@ -85,6 +155,20 @@ def _cmd_verify(a) -> int:
     else:
         print(format_verification(results, abs_tol=a.abs_tol, rel_tol=a.rel_tol))
     return 0 if all(v.ok for v in results) else 1
+
+
+def _cmd_pdf(a) -> int:
+    from .run.execute import add_pdfs
+    n = {"ok": 0, "current": 0, "error": 0}
+    for r in add_pdfs(a.path, force=a.force, jobs=a.jobs):
+        n[r["status"]] += 1
+        if r["status"] == "error":
+            print(f"✗ {r['folder']}: {r['error']}", file=sys.stderr)
+        elif r["status"] == "ok":
+            print(f"{r['path']}")
+    print(f"{n['ok']} PDF(s) printed, {n['current']} current (--force to print them again), "
+          f"{n['error']} failed", file=sys.stderr)
+    return 1 if n["error"] else 0
 
 
 def _cmd_demo(a) -> int:
@@ -182,15 +266,29 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("params")
     r.add_argument("--batch", help="output folder name under outputs/ (overrides the file)")
     r.add_argument("--timeout", type=int, default=600, help="seconds per cell")
+    r.add_argument("--pdf", action="store_true",
+                   help="also print report.pdf (as 'pdf: true' in the file; needs perfkit[pdf])")
     r.set_defaults(fn=_cmd_run)
 
-    b = sub.add_parser("batch", help="one report per project of a workbook, or per params file "
-                       "of a folder")
+    b = sub.add_parser("batch", help="one report per project, department or township of a "
+                       "workbook (by the notebook's level), or per params file of a folder")
     b.add_argument("source", help="workbook (.xlsx or CSV folder) or a folder of params files")
     b.add_argument("--batch", help="output folder name under outputs/")
+    b.add_argument("--notebook", metavar="NAME",
+                   help="the report to run (default project_self_evaluation); its level "
+                        "(perfkit.run.params_cycle.SUBJECT_LEVELS, README 'Batches') says "
+                        "whether one report is made per project, department or township")
+    b.add_argument("--ids", nargs="+", metavar="ID",
+                   help="only these subjects (project, department or township ids)")
     b.add_argument("--year", type=int)
-    b.add_argument("--department", help="only this department (id or name)")
-    b.add_argument("--projects", nargs="*", help="only these project ids")
+    b.add_argument("--department", help="only this department (id or name): its projects, or "
+                   "its own report for a department-level notebook")
+    b.add_argument("--projects", nargs="+", metavar="ID", help="only these project ids (the "
+                   "old name of --ids)")
+    b.add_argument("--set", action="append", metavar="KEY=VALUE",
+                   help="another parameter of the notebook, the same for every report (value "
+                        "read as YAML: --set pool=3000 --set 'cut_percent={中: 10, 差: 100}'); "
+                        "repeat for several")
     b.add_argument("--limit", type=int)
     b.add_argument("--profile", default="national")
     b.add_argument("--lang", default="zh", choices=["zh", "en"])
@@ -208,6 +306,9 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--scheduler", metavar="tcp://HOST:8786",
                    help="run on this Dask cluster (workers must see the same paths)")
     b.add_argument("--quiet", action="store_true", help="no progress bar")
+    b.add_argument("--pdf", action="store_true",
+                   help="also print report.pdf of every report (needs perfkit[pdf]); an up-to-"
+                        "date report without one is run again")
     b.set_defaults(fn=_cmd_batch)
 
     v = sub.add_parser("verify", help="check a report (or a batch folder of reports): inputs, "
@@ -223,6 +324,15 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--scheduler", metavar="tcp://HOST:8786")
     v.add_argument("--json", action="store_true", help="print the verdicts as JSON")
     v.set_defaults(fn=_cmd_verify)
+
+    pd_ = sub.add_parser("pdf", help="print report.pdf of an existing report folder (or of every "
+                         "report of a batch folder) from its report.html")
+    pd_.add_argument("path", help="outputs/<batch>/<subject> or outputs/<batch>")
+    pd_.add_argument("--force", action="store_true",
+                     help="print again PDFs that are current (default: leave them)")
+    pd_.add_argument("--jobs", type=int, default=os.cpu_count() or 2,
+                     help="PDFs printed at once (default: the number of CPUs)")
+    pd_.set_defaults(fn=_cmd_pdf)
 
     d = sub.add_parser("demo", help="generate the demo district and report on it")
     d.add_argument("--all", action="store_true", help="every project, not one department")

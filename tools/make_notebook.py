@@ -173,10 +173,18 @@ def _monitoring():
         ("md", "# 预算绩效运行监控报告\n\nDual monitoring (双监控, 黔江实施意见 §九; domain.md §6, §9.4) "
                "of the district at the end of a month: execution against time progress with "
                "traffic lights, checkpoints (profile `sichuan2025`), target attainment, a year-end "
-               "forecast against the naive run-rate, and the handling of deviations."),
+               "forecast against the naive run-rate, and the handling of deviations. Target "
+               "attainment uses the indicators' latest in-year snapshot up to the month (sheet "
+               "指标监控 / indicator_progress: 1–N月执行情况, 全年预计完成情况, 完成目标可能性, 偏差原因, "
+               "完善措施); a workbook without it falls back on the indicators' actual values, and "
+               "the report says which was used. With `department_id`, one department's report "
+               "(units monitor their projects, the department sums them up; domain.md §6): its "
+               "projects only, the forecast model still fitted on every project of the district "
+               "(batch: `perfkit batch WORKBOOK --notebook monitoring`)."),
         ("parameters", '''
 workbook = None                 # the workbook; None: the demo district
-subject_id = "monitoring-2024-06" # report id (its folder name): the period monitored
+subject_id = "monitoring-2024-06" # report id (its folder name); with department_id: that id
+department_id = None            # 部门编码 (or name): one department's report; None: the district
 year = None                     # 年度; None: the latest year in the workbook
 month = 6                       # end of which month (1–12)
 forecast = None                 # auto | pooled | drift | run_rate; None: the profile's
@@ -187,7 +195,8 @@ output_dir = None               # set by `perfkit run`
         ("code", "from perfkit.cycle import monitor\n" + _CYCLE_IMPORTS),
         ("code", '''
 wb = read_workbook(workbook or demo_workbook_path())
-result = monitor(wb, profile, year=year, month=month, forecast=forecast)
+result = monitor(wb, profile, year=year, month=month, department=department_id,
+                 forecast=forecast)
 results = cv.monitoring_results(result, subject_id, profile=profile)
 outline = cv.monitoring_outline(results, lang=lang)
 '''),
@@ -279,7 +288,8 @@ def _department_evaluation():
     return [
         ("md", "# 部门整体支出绩效评价报告\n\nDepartment-overall evaluation (部门整体支出绩效评价, "
                "黔江实施意见 §五、§十、§十六) of one department, in the §9.2 skeleton (domain.md §9.5). "
-               "Batch it over every department with `perfkit.run.params_cycle.cycle_specs`."),
+               "Batch it over every department with `perfkit batch WORKBOOK --notebook "
+               "department_evaluation`."),
         ("parameters", '''
 workbook = None          # the workbook; None: the demo district
 department_id = "001"    # 部门编码
@@ -348,10 +358,14 @@ def _results_application():
         ("md", "# 绩效评价结果应用报告\n\nResult application (结果应用, 黔江实施意见 §十六; domain.md §7): "
                "grades → budget actions, sedimented funds to recall, overlapping projects to merge, "
                "and next year's budget proposal. No source sets percentage cuts: amounts appear "
-               "only when `cut_percent` is given."),
+               "only when `cut_percent` is given. With `department_id`, one department's report: "
+               "its projects, its sedimented funds, the overlaps that involve its projects and "
+               "its rows of the proposal (batch: `perfkit batch WORKBOOK --notebook "
+               "results_application`)."),
         ("parameters", '''
 workbook = None              # the workbook; None: the demo district
-subject_id = "application-2024" # report id (its folder name)
+subject_id = "application-2024" # report id (its folder name); with department_id: that id
+department_id = None         # 部门编码 (or name): one department's report; None: the district
 year = None                  # the evaluated year; None: the latest (proposal for year + 1)
 cut_percent = None           # e.g. {"中": 10, "差": 100} (percent); None: directions only
 overlap_threshold = None     # similarity threshold of overlaps; None: the profile's
@@ -363,10 +377,11 @@ output_dir = None            # set by `perfkit run`
                  + _CYCLE_IMPORTS),
         ("code", '''
 wb = read_workbook(workbook or demo_workbook_path())
-idle = idle_funds(wb, profile, year=year)
-overlap = detect_overlap(wb, profile, year=year, threshold=overlap_threshold)
+idle = idle_funds(wb, profile, year=year, department=department_id)
+overlap = detect_overlap(wb, profile, year=year, threshold=overlap_threshold,
+                         department=department_id)
 result = budget_proposal(wb, profile, year=year, cut_percent=cut_percent, idle=idle,
-                         overlap=overlap)
+                         overlap=overlap, department=department_id)
 results = cv.application_results(result, idle, overlap, subject_id, profile=profile)
 outline = cv.application_outline(results, lang=lang)
 '''),
@@ -494,11 +509,12 @@ output_dir = None                   # set by `perfkit run`
         ("code", '''
 from perfkit.report import methods_view as mv
 from perfkit.run import publish
+from perfkit.run.demo import demo_workbook_path
 from perfkit.studies import benchmarking_study
 '''),
         ("code", '''
 study = benchmarking_study(
-    workbook, subject_id=subject_id, year=year, profile=profile,
+    workbook or demo_workbook_path(), subject_id=subject_id, year=year, profile=profile,
     township_inputs=township_inputs, township_outputs=township_outputs, township_rts=township_rts,
     department_inputs=department_inputs, department_outputs=department_outputs,
     department_rts=department_rts, orientation=orientation, benchmark=benchmark)
@@ -542,12 +558,14 @@ output_dir = None                 # set by `perfkit run`
         ("code", '''
 from perfkit.report import methods_view as mv
 from perfkit.run import publish
+from perfkit.run.demo import demo_workbook_path
 from perfkit.studies import factor_study
 '''),
         ("code", '''
-study = factor_study(workbook, subject_id=subject_id, variables=variables, fa_years=fa_years,
-                     n_factors=n_factors, method=method, rotation=rotation, year=year,
-                     base_year=base_year, department_id=department_id, by=by)
+study = factor_study(workbook or demo_workbook_path(), subject_id=subject_id,
+                     variables=variables, fa_years=fa_years, n_factors=n_factors,
+                     method=method, rotation=rotation, year=year, base_year=base_year,
+                     department_id=department_id, by=by)
 outline = mv.factor_outline(study.results, lang=lang)
 publish(None, output_dir, lang=lang, results=study.results, tables=mv.outline_tables(outline),
         docx=outline);

@@ -13,6 +13,14 @@ are adjusted (交叉重复、碎片化 → 调整), inefficient or ineffective f
 - :func:`detect_overlap` finds overlapping projects (交叉重复) of different departments by
   Chinese text similarity (character-bigram TF-IDF cosine, no network, no sklearn);
 - :func:`budget_proposal` assembles the next-year proposal table per project.
+
+Each function takes ``department=`` (a department id, or its name) to report on one
+department: its projects' actions, its sedimented funds, the overlap pairs that involve at least
+one of its projects (the partner may belong to any department; the department's project is put
+in column A) and its rows of the proposal. Overlaps are still searched over the whole district
+(and IDF weights computed over it), so a department's pairs are exactly the district's pairs
+that involve it. The result records the department in ``.department``
+(``{"department_id", "department"}``, ``None`` for the district).
 """
 from __future__ import annotations
 
@@ -30,6 +38,8 @@ from ..model.frames import norm_ids
 from ..model.workbook import SHEET, Workbook, excel_row
 from ..rules import Profile, load_profile
 from ..scoring.grades import grade as _grade
+from ._scope import department_scope as _department_scope
+from ._scope import scope_lines as _scope_lines
 
 __all__ = ["apply_results", "idle_funds", "detect_overlap", "budget_proposal",
            "text_similarity", "ApplicationResult", "IdleFundsResult", "OverlapResult",
@@ -191,6 +201,7 @@ class ApplicationResult(Result):
     amounts_set: bool
     note: str
     note_en: str
+    department: dict | None = None
 
     def to_frame(self) -> pd.DataFrame:
         return self.actions.reindex(columns=list(ACTION_COLUMNS)).reset_index(drop=True)
@@ -198,6 +209,7 @@ class ApplicationResult(Result):
     def _summary_lines(self) -> list[str]:
         c = self.actions["action"].value_counts()
         return [f"profile: {self.profile['id']} {self.profile['version']}",
+                *_scope_lines(self.department),
                 f"projects: {len(self.actions)}",
                 "actions: " + ", ".join(f"{k} {int(v)}" for k, v in c.items()),
                 f"note: {self.note}"]
@@ -205,12 +217,13 @@ class ApplicationResult(Result):
     def to_dict(self) -> dict:
         return {"type": type(self).__name__, "profile": dict(self.profile),
                 "cut_percent": jsonable(self.cut_percent), "amounts_set": self.amounts_set,
-                "note": self.note, "note_en": self.note_en, "actions": jsonable(self.to_frame())}
+                "note": self.note, "note_en": self.note_en,
+                "department": jsonable(self.department), "actions": jsonable(self.to_frame())}
 
 
 def apply_results(scores: pd.DataFrame, profile: Profile | str = "national", *,
                   cut_percent: Mapping[str, float] | None = None,
-                  budgets: Any = None) -> ApplicationResult:
+                  budgets: Any = None, department: str | None = None) -> ApplicationResult:
     """Link evaluation grades to budget actions (结果应用).
 
     Parameters
@@ -229,6 +242,9 @@ def apply_results(scores: pd.DataFrame, profile: Profile | str = "national", *,
     budgets : mapping, Series or DataFrame, optional
         project_id → the budget the percentage applies to. Defaults to a ``budget``,
         ``current_budget`` or ``adjusted`` column of ``scores``. Needed only with percentages.
+    department : str, optional
+        Only the projects of this department (matched on a ``department_id`` column of
+        ``scores``, else on ``department``, the name); ``None``: every project.
 
     Returns
     -------
@@ -243,6 +259,10 @@ def apply_results(scores: pd.DataFrame, profile: Profile | str = "national", *,
     app = prof.get("application")
     grade_action = dict(app["grade_action"])
     df = _scores_frame(scores)
+    scope = None
+    if department is not None:
+        scope, keep = _department_scope(df, department, what="scores", argument="department")
+        df = df[keep].reset_index(drop=True)
     if "total" in df and ("grade" not in df or df["grade"].isna().all()):
         df["grade"] = _grade(pd.to_numeric(df["total"], errors="coerce"),
                              prof.get("grades.bands")).to_numpy()
@@ -288,7 +308,8 @@ def apply_results(scores: pd.DataFrame, profile: Profile | str = "national", *,
         note = _NOTE_AMOUNT[0].format(detail=detail)
         note_en = _NOTE_AMOUNT[1].format(detail=detail_en)
     return ApplicationResult(profile=prof.ref(), actions=out, cut_percent=cut,
-                             amounts_set=cut is not None, note=note, note_en=note_en)
+                             amounts_set=cut is not None, note=note, note_en=note_en,
+                             department=scope)
 
 
 # --------------------------------------------------------------------------------------------
@@ -306,6 +327,7 @@ class IdleFundsResult(Result):
     rule: dict
     projects: pd.DataFrame
     history: pd.DataFrame
+    department: dict | None = None
 
     def to_frame(self) -> pd.DataFrame:
         return self.projects.reindex(columns=list(IDLE_COLUMNS)).reset_index(drop=True)
@@ -317,19 +339,22 @@ class IdleFundsResult(Result):
     def _summary_lines(self) -> list[str]:
         p = self.projects
         return [f"year: {self.year}", f"profile: {self.profile['id']} {self.profile['version']}",
+                *_scope_lines(self.department),
                 f"rule: {self.rule}", f"projects examined: {len(p)}",
                 f"idle: {int(p['idle'].sum())}, recall {p['recall_amount'].sum():.6g} 万元"]
 
     def to_dict(self) -> dict:
         return {"type": type(self).__name__, "profile": dict(self.profile),
                 "year": int(self.year), "rule": jsonable(self.rule),
+                "department": jsonable(self.department),
                 "projects": jsonable(self.to_frame()), "history": jsonable(self.history)}
 
 
 def idle_funds(workbook: Workbook, profile: Profile | str = "national", *,
                year: int | None = None, min_years: int | None = None,
                execution_below: float | None = None,
-               min_carryover: float | None = None) -> IdleFundsResult:
+               min_carryover: float | None = None,
+               department: str | None = None) -> IdleFundsResult:
     """Find sedimented funds (长期沉淀资金) to recall (收回).
 
     Parameters
@@ -342,6 +367,8 @@ def idle_funds(workbook: Workbook, profile: Profile | str = "national", *,
     min_years, execution_below, min_carryover : optional
         Override ``application.idle_funds.*`` (national: 2 years, execution < 60%,
         carry-over > 0 万元).
+    department : str, optional
+        Only this department's projects of ``year`` (its id, or its name).
 
     Returns
     -------
@@ -383,6 +410,11 @@ def idle_funds(workbook: Workbook, profile: Profile | str = "national", *,
     projects = projects[projects["year"] == year].sort_values("project_id", kind="stable")
     if projects.empty:
         raise InputError(f"no projects for year {year}", argument="year", value=year)
+    scope = None
+    if department is not None:
+        scope, keep = _department_scope(projects, department, year=year,
+                                        file=workbook.source or None)
+        projects = projects[keep]
     b = norm_ids(workbook["budget"])
     for c in ("initial", "adjusted", "executed"):
         b[c] = pd.to_numeric(b[c], errors="coerce")
@@ -434,7 +466,7 @@ def idle_funds(workbook: Workbook, profile: Profile | str = "national", *,
                                  "min_carryover": min_c, "window": window},
                            projects=out.reset_index(drop=True),
                            history=history.sort_values(["project_id", "year"]).reset_index(
-                               drop=True))
+                               drop=True), department=scope)
 
 
 # --------------------------------------------------------------------------------------------
@@ -460,6 +492,7 @@ class OverlapResult(Result):
     fields: dict
     n_projects: int
     pairs: pd.DataFrame
+    department: dict | None = None
 
     def to_frame(self) -> pd.DataFrame:
         return self.pairs.reindex(columns=list(OVERLAP_COLUMNS)).reset_index(drop=True)
@@ -474,6 +507,7 @@ class OverlapResult(Result):
 
     def _summary_lines(self) -> list[str]:
         return [f"year: {self.year}", f"profile: {self.profile['id']} {self.profile['version']}",
+                *_scope_lines(self.department),
                 f"projects: {self.n_projects}", f"threshold: {self.threshold:g}",
                 f"pairs: {len(self.pairs)}"]
 
@@ -481,12 +515,13 @@ class OverlapResult(Result):
         return {"type": type(self).__name__, "profile": dict(self.profile),
                 "year": int(self.year), "threshold": float(self.threshold),
                 "fields": jsonable(self.fields), "n_projects": int(self.n_projects),
-                "pairs": jsonable(self.to_frame())}
+                "department": jsonable(self.department), "pairs": jsonable(self.to_frame())}
 
 
 def detect_overlap(workbook: Workbook, profile: Profile | str = "national", *,
                    year: int | None = None, threshold: float | None = None,
-                   fields: Mapping[str, float] | None = None) -> OverlapResult:
+                   fields: Mapping[str, float] | None = None,
+                   department: str | None = None) -> OverlapResult:
     """Find overlapping projects (交叉重复) of different departments.
 
     Parameters
@@ -500,12 +535,16 @@ def detect_overlap(workbook: Workbook, profile: Profile | str = "national", *,
     fields : mapping, optional
         Weights of the texts compared, keys among ``name``, ``objective``, ``indicators``;
         defaults to ``application.overlap.fields`` (equal weights).
+    department : str, optional
+        Only the pairs that involve a project of this department (its id, or its name); the
+        department's project is in column A, its partner (of any other department) in B.
+        The search and the IDF weights still cover the whole district.
 
     Returns
     -------
     OverlapResult
         ``.to_frame()`` one row per pair (:data:`OVERLAP_COLUMNS`), most similar first;
-        ``.partners()``.
+        ``.partners()``; ``n_projects`` the projects compared (the district's).
 
     Notes
     -----
@@ -535,6 +574,9 @@ def detect_overlap(workbook: Workbook, profile: Profile | str = "national", *,
     p = p[p["year"] == year].sort_values("project_id", kind="stable").reset_index(drop=True)
     if p.empty:
         raise InputError(f"no projects for year {year}", argument="year", value=year)
+    scope = None
+    if department is not None:
+        scope, mine = _department_scope(p, department, year=year, file=workbook.source or None)
     ind = norm_ids(workbook["indicators"])
     ind = ind[ind["year"] == year]
     names_by_pid = ind.groupby("project_id")["level3"].agg(
@@ -563,6 +605,12 @@ def detect_overlap(workbook: Workbook, profile: Profile | str = "national", *,
         sim = np.where(denom > 0, num / denom, 0.0)
     keep = (dept[i] != dept[j]) & (sim >= thr - _EPS)
     i, j, sim = i[keep], j[keep], sim[keep]
+    if scope is not None:
+        # pairs with one of the department's projects, that project first (column A)
+        keep = mine[i] | mine[j]
+        i, j, sim = i[keep], j[keep], sim[keep]
+        swap = ~mine[i]
+        i, j = np.where(swap, j, i), np.where(swap, i, j)
     order = np.lexsort((j, i, -sim))
     i, j, sim = i[order], j[order], sim[order]
 
@@ -584,7 +632,8 @@ def detect_overlap(workbook: Workbook, profile: Profile | str = "national", *,
         "indicator_similarity": field_sim("indicators"), "shared_indicators": shared,
         "action": prof.get("application.flag_action")["overlap"]})
     return OverlapResult(profile=prof.ref(), year=year, threshold=thr,
-                         fields={k: float(v) for k, v in w.items()}, n_projects=n, pairs=pairs)
+                         fields={k: float(v) for k, v in w.items()}, n_projects=n, pairs=pairs,
+                         department=scope)
 
 
 # --------------------------------------------------------------------------------------------
@@ -603,6 +652,7 @@ class BudgetProposal(Result):
     amounts_set: bool
     note: str
     note_en: str
+    department: dict | None = None
 
     def to_frame(self) -> pd.DataFrame:
         return self.table.reindex(columns=list(PROPOSAL_COLUMNS)).reset_index(drop=True)
@@ -611,6 +661,7 @@ class BudgetProposal(Result):
         t = self.table
         lines = [f"year: {self.year} → {self.year + 1}",
                  f"profile: {self.profile['id']} {self.profile['version']}",
+                 *_scope_lines(self.department),
                  f"projects: {len(t)}", f"current budget: {t['current_budget'].sum():.6g} 万元",
                  f"recall: {t['recall_amount'].sum():.6g} 万元"]
         if self.amounts_set:
@@ -621,14 +672,15 @@ class BudgetProposal(Result):
         return {"type": type(self).__name__, "profile": dict(self.profile),
                 "year": int(self.year), "proposal_year": int(self.year) + 1,
                 "amounts_set": self.amounts_set, "note": self.note, "note_en": self.note_en,
-                "table": jsonable(self.to_frame())}
+                "department": jsonable(self.department), "table": jsonable(self.to_frame())}
 
 
 def budget_proposal(workbook: Workbook, profile: Profile | str = "national", *,
                     year: int | None = None, scores: Any = None,
                     cut_percent: Mapping[str, float] | None = None,
                     idle: IdleFundsResult | bool | None = None,
-                    overlap: OverlapResult | bool | None = None) -> BudgetProposal:
+                    overlap: OverlapResult | bool | None = None,
+                    department: str | None = None) -> BudgetProposal:
     """Next year's proposal table: current budget, grade, action, flags, amount if set.
 
     Parameters
@@ -643,7 +695,11 @@ def budget_proposal(workbook: Workbook, profile: Profile | str = "national", *,
         As in :func:`apply_results`; without it no amount is proposed.
     idle, overlap : result, bool or None
         Results of :func:`idle_funds` / :func:`detect_overlap`; ``None`` computes them with the
-        profile's rules, ``False`` skips the check.
+        profile's rules (for ``department`` when it is given), ``False`` skips the check.
+        Results for the whole district are accepted with ``department`` too.
+    department : str, optional
+        Only the rows of this department's projects (its id, or its name); the default
+        scores are then computed for its projects only.
 
     Returns
     -------
@@ -661,21 +717,27 @@ def budget_proposal(workbook: Workbook, profile: Profile | str = "national", *,
     prof = load_profile(profile)
     app = prof.get("application")
     year = _years(workbook, year)
-    if scores is None:
-        from ..scoring.self_eval import score_self_evaluation
-        scores = score_self_evaluation(workbook, prof, year=year)
-    sc = _scores_frame(scores)
-    if "year" in sc:
-        sc = sc[sc["year"].isna() | (sc["year"] == year)]
     p = norm_ids(workbook["projects"])
     p = p[p["year"] == year].sort_values("project_id", kind="stable").reset_index(drop=True)
     if p.empty:
         raise InputError(f"no projects for year {year}", argument="year", value=year)
+    scope = None
+    if department is not None:
+        scope, keep = _department_scope(p, department, year=year, file=workbook.source or None)
+        p = p[keep].reset_index(drop=True)
     b = norm_ids(workbook["budget"])
     b = b[(b["year"] == year) & b["source"].isin(list(app["proposal_base_sources"]))]
     cur = pd.to_numeric(b["adjusted"], errors="coerce").fillna(
         pd.to_numeric(b["initial"], errors="coerce")).groupby(b["project_id"]).sum()
     current = cur.reindex(p["project_id"]).fillna(0.0).to_numpy(dtype=float)
+    if scores is None:
+        from ..scoring.self_eval import score_self_evaluation
+        scores = score_self_evaluation(workbook, prof, year=year,
+                                       project_ids=None if scope is None
+                                       else p["project_id"].tolist())
+    sc = _scores_frame(scores)
+    if "year" in sc:
+        sc = sc[sc["year"].isna() | (sc["year"] == year)]
 
     sc = sc.drop(columns=[c for c in ("name", "department") if c in sc]) \
         .merge(p[["project_id"] + [c for c in ("name", "department") if c in p]],
@@ -686,9 +748,9 @@ def budget_proposal(workbook: Workbook, profile: Profile | str = "national", *,
     t["current_budget"] = current
 
     if idle is None:
-        idle = idle_funds(workbook, prof, year=year)
+        idle = idle_funds(workbook, prof, year=year, department=department)
     if overlap is None:
-        overlap = detect_overlap(workbook, prof, year=year)
+        overlap = detect_overlap(workbook, prof, year=year, department=department)
     recall = pd.Series(np.nan, index=t["project_id"])
     idle_set: set[str] = set()
     if isinstance(idle, IdleFundsResult):
@@ -722,4 +784,4 @@ def budget_proposal(workbook: Workbook, profile: Profile | str = "national", *,
     t["recall_amount"] = recall.to_numpy(dtype=float)
     t["actions"] = actions
     return BudgetProposal(profile=prof.ref(), year=year, table=t, amounts_set=res.amounts_set,
-                          note=res.note, note_en=res.note_en)
+                          note=res.note, note_en=res.note_en, department=scope)

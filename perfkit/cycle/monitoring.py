@@ -4,7 +4,21 @@
 and the **progress of budget execution** during the year, to correct deviations promptly, and to
 pause or stop funding for seriously problematic items (domain.md §6; 黔江实施意见 §九).
 :func:`monitor` does this for every project of a district-year at the end of a month *m*, from
-the monthly cumulative payments (月度执行) and the indicators' values to date.
+the monthly cumulative payments (月度执行) and the indicators' values to date; with
+``department=`` for the projects of one department (units monitor their own projects and the
+department sums them up, the finance bureau monitors the district), the forecast model still
+pooling every project of the district.
+
+Progress to date of the indicators (``MonitoringResult.progress_source``, see
+:data:`PROGRESS_SOURCES`):
+
+- ``indicator_progress`` — when the workbook's indicator_progress sheet (指标监控, the
+  monitoring table's 1–N月执行情况 / 全年预计完成情况 / 完成目标可能性 / 偏差原因 / 完善措施) has rows
+  for the year: each indicator's latest snapshot with month ≤ *m*. An indicator without one has
+  no attainment (stated per project: flag ``no_progress_snapshot``);
+- ``actual_value`` — otherwise: the indicators sheet's 实际完成值, read as progress to date. It
+  is often the year-end value, which makes the gap check meaningless before December; the
+  report says which source was used.
 
 Definitions (every threshold comes from the rule profile's ``monitoring`` section):
 
@@ -18,8 +32,18 @@ Definitions (every threshold comes from the rule profile's ``monitoring`` sectio
   60% end-August, 80% end-October): a checkpoint *k ≤ m* is missed when ``E_k`` is below it;
 - target-vs-budget gap: ``gap_pp = 100 × (mean attainment − E_m)``, where an indicator's
   attainment is its progress to date against the annual target (the ≥/≤/= score fractions of
-  domain.md §4.2 without weights, capped at ``attainment_cap``); flagged when
+  domain.md §4.2 without weights, capped at ``attainment_cap``) and the mean runs over the
+  indicators of ``gap_indicators`` (:data:`GAP_INDICATORS`; default ``cumulative``: the ≥
+  indicators that accumulate during the year — counts, lengths, amounts — and not rates (%, ‰,
+  per-unit values), ceilings (≤), equalities (=), deadlines or qualitative indicators, whose
+  value to date says nothing about the share of the year's work done); flagged when
   ``|gap_pp| > target_vs_budget_gap_pp`` (``gap_mode``);
+- each indicator's likelihood of attaining its target (完成目标可能性): the unit's own
+  judgement when it states one, else from its expected full-year value (全年预计完成值): 确定能
+  when that meets the target, 不可能 when it falls short; a stated judgement that contradicts
+  the expected value is flagged. 有可能 and 不可能 require a deviation analysis and corrective
+  measures (domain.md §6): the reasons (偏差原因) and measures (完善措施) reported with the
+  snapshots go into the deviation analysis, and missing ones are flagged;
 - a year-end forecast of execution with a prediction interval (see :func:`monitor`, Notes), the
   likelihood of attainment (完成目标可能性) and a recommended handling (处理建议).
 
@@ -45,11 +69,12 @@ from ..errors import Collector, InputError, RuleError
 from ..model.frames import norm_ids
 from ..model.workbook import ROW, SHEET, Workbook, excel_row
 from ..rules import Profile, load_profile
+from ._scope import department_scope, scope_lines
 
 __all__ = ["monitor", "time_progress", "traffic_light", "indicator_attainment",
            "MonitoringResult", "ProjectMonitoring", "LIGHTS", "LIKELIHOODS", "HANDLING",
            "DEVIATION_REASONS", "FORECAST_METHODS", "PROJECT_COLUMNS", "DASHBOARD_COLUMNS",
-           "FLAG_MESSAGES"]
+           "FLAG_MESSAGES", "PROGRESS_SOURCES", "GAP_INDICATORS", "INDICATOR_COLUMNS"]
 
 _EPS = 1e-9
 
@@ -64,6 +89,43 @@ HANDLING = {"继续执行": "continue", "调剂": "reallocate", "暂缓或停止
 DEVIATION_REASONS = {"经费保障": "funding", "制度保障": "rules and procedures",
                      "人员保障": "staffing", "硬件条件保障": "equipment and facilities",
                      "其他": "other"}
+#: where the indicators' progress to date comes from (MonitoringResult.progress_source)
+PROGRESS_SOURCES = {
+    "indicator_progress": ("“指标监控”表中各指标截至本月最近一次填报的累计完成值",
+                           "each indicator's latest snapshot up to the month in the "
+                           "indicator_progress sheet (指标监控)"),
+    "actual_value": ("“绩效指标”表的实际完成值（工作簿无本年度指标监控数据；该值常为年末值，目标与预算进度"
+                     "比较仅供参考）", "the indicators sheet's actual value (no indicator_progress "
+                     "rows for the year; often a year-end value, so the gap check is indicative "
+                     "only)"),
+}
+#: which indicators enter the mean attainment of the gap check (monitoring.gap_indicators)
+GAP_INDICATORS = {
+    "cumulative": "quantitative ≥ indicators that accumulate during the year: not rates (%, ‰, "
+                  "per-unit values), ceilings (≤), equalities (=) or deadlines",
+    "quantitative": "every quantitative indicator except deadlines",
+}
+#: the columns of MonitoringResult.indicators added by monitor (besides the indicator's own)
+INDICATOR_COLUMNS = {
+    "progress_month": "month of the snapshot used (indicator_progress source; NaN: none ≤ m)",
+    "progress_value": "progress to date used for the attainment",
+    "attainment": "progress to date / annual target (fraction, capped; NaN: not assessed)",
+    "in_gap": "the indicator enters the project's mean attainment (gap_indicators)",
+    "light": "red / yellow / green: attainment / time progress by monitoring.light; "
+             "qualitative: the rating (actual_value source) or the likelihood",
+    "expected_value": "expected full-year value (全年预计完成值)",
+    "expected_attainment": "expected full-year value / annual target (fraction, capped at 1)",
+    "stated_likelihood": "完成目标可能性 as the unit stated it",
+    "likelihood": "完成目标可能性: stated, else 确定能 / 不可能 from the expected value",
+    "likelihood_inconsistent": "the stated likelihood contradicts the expected value",
+    "deviation_category": "偏差原因 (category) reported with the snapshot",
+    "deviation_analysis": "偏差原因分析 reported with the snapshot",
+    "measures": "完善措施 reported with the snapshot",
+}
+_LIKELIHOOD_RANK = {"确定能": 0, "有可能": 1, "不可能": 2}
+#: a likelihood read as a rating for a qualitative indicator's light (rating_light)
+_LIKELIHOOD_RATING = {"确定能": "达成", "有可能": "部分达成", "不可能": "未达成"}
+
 #: forecast methods (see monitor, Notes)
 FORECAST_METHODS = {
     "pooled": "pooled log-odds regression of the final share on the share at month m, fitted on "
@@ -89,8 +151,13 @@ PROJECT_COLUMNS = {
     "checkpoint_threshold": "its cumulative execution threshold (fraction)",
     "checkpoint_missed": "E at that checkpoint below its threshold",
     "checkpoints_missed": "every checkpoint month ≤ m that was missed, ';'-joined",
-    "attainment": "mean attainment of the quantitative indicators to date (fraction, capped)",
-    "n_quantitative": "number of quantitative indicators in that mean",
+    "attainment": "mean attainment to date of the indicators of monitoring.gap_indicators "
+                  "(fraction, capped)",
+    "n_quantitative": "number of indicators in that mean",
+    "progress_month": "latest snapshot month ≤ m among the project's indicators (NaN: none, "
+                      "or the actual_value source)",
+    "n_no_progress": "indicators of the gap mean without a snapshot ≤ m (indicator_progress "
+                     "source)",
     "gap_pp": "100 × (attainment − execution_rate), percentage points",
     "gap_flag": "gap beyond monitoring.target_vs_budget_gap_pp (monitoring.gap_mode)",
     "forecast_method": "pooled / drift / run_rate / actual (FORECAST_METHODS)",
@@ -99,7 +166,10 @@ PROJECT_COLUMNS = {
     "forecast_upper": "upper bound of the prediction interval (NaN when none)",
     "run_rate_forecast": "naive run-rate E_m × 12/m (not capped)",
     "forecast_unspent": "budget × max(0, 1 − forecast): expected unspent at year-end (万元)",
-    "likelihood": "完成目标可能性: 确定能 / 有可能 / 不可能",
+    "likelihood": "完成目标可能性 of the budget: 确定能 / 有可能 / 不可能 (execution forecast)",
+    "target_likelihood": "完成目标可能性 of the targets: the worst of the indicators' "
+                         "(None: none assessed)",
+    "n_at_risk": "indicators whose likelihood is 有可能 or 不可能",
     "handling": "处理建议: 继续执行 / 调剂 / 暂缓或停止拨款",
     "flag_codes": "';'-joined flag codes (FLAG_MESSAGES)",
 }
@@ -130,6 +200,17 @@ FLAG_MESSAGES = {
             "(more than {thr})"),
     "no_quantitative_indicators": ("无可计算进度的定量指标，未做目标与预算进度比较",
                                    "No quantitative indicator with progress: no gap check"),
+    "no_progress_snapshot": ("{n} 个指标无{month}月及以前的监控数据（指标监控），未计入目标完成进度",
+                             "{n} indicator(s) without a snapshot up to month {month} "
+                             "(indicator_progress): left out of the attainment"),
+    "indicators_at_risk": ("{n} 个指标完成目标可能性为“有可能”或“不可能”：{names}",
+                           "{n} indicator(s) 'possible' or 'unlikely' to attain the target: "
+                           "{names}"),
+    "deviation_reason_missing": ("未填写偏差原因或完善措施：{names}",
+                                 "No deviation reason or corrective measure given: {names}"),
+    "likelihood_inconsistent": ("完成目标可能性与全年预计完成值不符：{names}",
+                                "The stated likelihood contradicts the expected full-year "
+                                "value: {names}"),
     "forecast_without_interval": ("月份过少且无往年数据，仅作简单外推，无预测区间",
                                   "Too few months and no history: run-rate only, no interval"),
     "deviation_analysis_required": ("完成目标可能性为“{likelihood}”，需分析偏差原因并提出纠偏措施",
@@ -188,7 +269,8 @@ def indicator_attainment(ind: pd.DataFrame, *, cap: float = 1.0) -> pd.Series:
 
     ≥ (and = with a non-zero target): ``a/t`` (t > 0), else 1 if ``a ≥ t``; ≤: 1 if ``a ≤ t``
     else ``t/a``; = with t = 0: 1 if ``a ≤ 0`` else 0. Floored at 0 and capped at ``cap``.
-    Qualitative, not-applicable, deadline rows and rows without numbers give NaN.
+    Qualitative, not-applicable, deadline rows (``deadline`` or ``target_deadline`` given) and
+    rows without numbers give NaN. ``a`` is ``actual_value``.
     """
     idx = ind.index
     col = lambda c, d=np.nan: ind[c] if c in ind else pd.Series(d, index=idx)  # noqa: E731
@@ -197,8 +279,10 @@ def indicator_attainment(ind: pd.DataFrame, *, cap: float = 1.0) -> pd.Series:
     direction = col("direction", None).astype(object)
     kind = col("kind", None).astype(object)
     na = col("not_applicable", False).fillna(False).astype(bool).to_numpy()
-    deadline = (col("deadline", None).notna() & (col("deadline", None).astype(str) != "")
-                ).to_numpy() if "deadline" in ind else np.zeros(len(ind), bool)
+    deadline = np.zeros(len(ind), bool)
+    for c in ("deadline", "target_deadline"):
+        if c in ind:
+            deadline |= (ind[c].notna() & (ind[c].astype(str) != "")).to_numpy()
     qual = ((direction == "定性") | (kind == "定性")).to_numpy()
     rev = (direction == "≤").to_numpy()
     eq0 = ((direction == "=").to_numpy()) & (t == 0)
@@ -255,6 +339,76 @@ def _budget_totals(budget: pd.DataFrame, base_col: str) -> pd.DataFrame:
     out["executed"] = g["executed"].sum(min_count=1)
     out["base"] = out[base_col]
     return out
+
+
+_IND_KEY = ["project_id", "level1", "level2", "level3"]
+#: snapshot column → name in MonitoringResult.indicators
+_SNAP_COLUMNS = {"month": "progress_month", "progress_value": "progress_value",
+                 "progress_text": "progress_text", "expected_value": "expected_value",
+                 "expected_text": "expected_text", "likelihood": "stated_likelihood",
+                 "deviation_reason": "deviation_category",
+                 "deviation_analysis": "deviation_analysis", "measures": "measures"}
+
+
+def _snapshots(workbook: Workbook, year: int, month: int, source: str | None
+               ) -> tuple[pd.DataFrame | None, tuple[int, ...]]:
+    """Each indicator's latest snapshot with month ≤ ``month`` from the indicator_progress
+    table, and the months the table reports for the year; (None, ()) when it has no row for the
+    year. Workbooks built in memory, without the reader's ``progress_value`` /
+    ``expected_value``, have ``progress``/``expected`` read as plain numbers (``96%`` → 96,
+    ``1200人次`` → 1200; text without a number → NaN)."""
+    from ..io.values import parse_number
+    tab = workbook.tables.get("indicator_progress")
+    if tab is None or tab.empty:
+        return None, ()
+    pr = norm_ids(tab)
+    pr = pr[pr["year"] == year].copy()
+    if pr.empty:
+        return None, ()
+    pr["month"] = pd.to_numeric(pr["month"], errors="coerce")
+    months = tuple(sorted(int(m) for m in pr["month"].dropna().unique()))
+    for c in ("progress", "expected"):
+        if f"{c}_value" not in pr:
+            pr[f"{c}_value"] = parse_number(pr[c])[0].to_numpy() if c in pr else np.nan
+        if f"{c}_text" not in pr:
+            pr[f"{c}_text"] = pr[c] if c in pr else None
+    for c in ("likelihood", "deviation_reason", "deviation_analysis", "measures"):
+        if c not in pr:
+            pr[c] = None
+    dup = pr.duplicated([*_IND_KEY, "month"], keep=False) & pr["month"].notna()
+    if dup.any():
+        problems = Collector()
+        for _, r in pr[dup].iterrows():
+            problems.add(f"indicator {r['level3']} of project {r['project_id']} has more than "
+                         f"one row for {year}-{int(r['month']):02d} in the indicator_progress "
+                         "sheet (指标监控)", file=source, sheet=r.get(SHEET), row=excel_row(r),
+                         column="月份", value=int(r["month"]))
+        problems.raise_if_any()
+    pr = pr[pr["month"] <= month].sort_values("month", kind="stable")
+    pr = pr.drop_duplicates(_IND_KEY, keep="last")
+    return pr[[*_IND_KEY, *_SNAP_COLUMNS]].rename(columns=_SNAP_COLUMNS), months
+
+
+def _gap_eligible(ind: pd.DataFrame, mode: str) -> np.ndarray:
+    """Indicators that enter the gap's mean attainment (see GAP_INDICATORS)."""
+    col = lambda c: ind[c] if c in ind else pd.Series(None, index=ind.index)  # noqa: E731
+    direction, kind = col("direction").astype(object), col("kind").astype(object)
+    quant = ~((direction == "定性") | (kind == "定性")).to_numpy()
+    if "not_applicable" in ind:
+        quant &= ~ind["not_applicable"].fillna(False).astype(bool).to_numpy()
+    for c in ("deadline", "target_deadline"):
+        if c in ind:
+            quant &= ~(ind[c].notna() & (ind[c].astype(str) != "")).to_numpy()
+    if mode == "quantitative":
+        return quant
+    unit = col("unit").astype(object).where(col("unit").notna(), "").astype(str)
+    ratio = unit.isin(["%", "‰"]).to_numpy() | unit.str.contains("/", regex=False).to_numpy()
+    return quant & ~direction.isin(["≤", "="]).to_numpy() & ~ratio
+
+
+def _names(s: pd.Series, limit: int = 5) -> str:
+    items = [str(x) for x in s]
+    return "、".join(items[:limit]) + (f" 等 {len(items)} 个" if len(items) > limit else "")
 
 
 # --------------------------------------------------------------------------------------------
@@ -374,9 +528,16 @@ class MonitoringResult(Result):
         information columns and ``flags`` (list of dicts).
     series : DataFrame — long monthly series: project_id, month, cumulative_executed,
         execution_rate, time_progress, reported.
-    indicators : DataFrame — each indicator's progress: attainment and light.
+    indicators : DataFrame — each indicator's progress: attainment and light, and the
+        snapshot's expected value, likelihood, deviation reason and measures
+        (:data:`INDICATOR_COLUMNS`).
     forecast_model : dict — the forecast method, its formula, fit statistics and data used.
     deviation_reasons : tuple — the categories (偏差原因) the report offers.
+    progress_source : str — ``indicator_progress`` or ``actual_value`` (:data:`PROGRESS_SOURCES`).
+    progress_months : tuple — the months the indicator_progress sheet reports for the year.
+    gap_indicators : str — the indicators of the gap mean (:data:`GAP_INDICATORS`).
+    department : dict or None — ``{"department_id", "department"}`` when the monitoring was
+        restricted to one department (``monitor(department=...)``); ``None``: the district.
     """
 
     title = "绩效运行监控（双监控） Dual performance monitoring"
@@ -390,6 +551,10 @@ class MonitoringResult(Result):
     indicators: pd.DataFrame
     forecast_model: dict
     deviation_reasons: tuple
+    progress_source: str = "actual_value"
+    progress_months: tuple = ()
+    gap_indicators: str = "cumulative"
+    department: dict | None = None
 
     def to_frame(self) -> pd.DataFrame:
         """One row per project with the fixed columns of :data:`PROJECT_COLUMNS`."""
@@ -400,9 +565,13 @@ class MonitoringResult(Result):
         return [f"year/month: {self.year}-{self.month:02d}",
                 f"profile: {self.profile['id']} {self.profile['version']}",
                 f"time progress: {self.time_progress:.4g}",
+                *scope_lines(self.department),
                 f"projects: {len(self.projects)}",
                 "lights: " + ", ".join(f"{k} {int(c.get(k, 0))}" for k in LIGHTS),
-                f"forecast: {self.forecast_model['method']}"]
+                f"forecast: {self.forecast_model['method']}",
+                f"progress: {self.progress_source}"
+                + (f" (months {', '.join(map(str, self.progress_months))})"
+                   if self.progress_months else "")]
 
     def dashboard(self, by: str | None = "department") -> pd.DataFrame:
         """District dashboard (监控看板): counts by light and money at risk, per group.
@@ -468,6 +637,10 @@ class MonitoringResult(Result):
         series = self.series[self.series["project_id"] == pid].drop(columns=["project_id"])
         ind = self.indicators[self.indicators["project_id"] == pid].drop(
             columns=["project_id", "year", ROW], errors="ignore").reset_index(drop=True)
+        dev = ind[ind["likelihood"].isin(["有可能", "不可能"])
+                  | ind["deviation_category"].notna()] if len(ind) else ind
+        uniq = lambda c: list(dict.fromkeys(  # noqa: E731
+            str(x) for x in dev[c].dropna())) if c in dev else []
         num = lambda v: None if v is None or pd.isna(v) else float(v)  # noqa: E731
         cps = [dict(c) for c in p["checkpoints"]]
         return ProjectMonitoring(
@@ -483,7 +656,13 @@ class MonitoringResult(Result):
             checkpoints=cps,
             attainment={"mean": num(p["attainment"]), "n_quantitative": int(p["n_quantitative"]),
                         "gap_pp": num(p["gap_pp"]), "gap_flag": bool(p["gap_flag"]),
-                        "threshold_pp": float(p["gap_threshold_pp"])},
+                        "threshold_pp": float(p["gap_threshold_pp"]),
+                        "source": self.progress_source,
+                        "progress_month": num(p["progress_month"]),
+                        "n_no_progress": int(p["n_no_progress"]),
+                        "gap_indicators": self.gap_indicators,
+                        "target_likelihood": p["target_likelihood"],
+                        "n_at_risk": int(p["n_at_risk"])},
             forecast={"method": p["forecast_method"],
                       "method_note": FORECAST_METHODS[p["forecast_method"]],
                       "point": float(p["forecast"]), "lower": num(p["forecast_lower"]),
@@ -496,7 +675,10 @@ class MonitoringResult(Result):
             deviation_reasons={"categories": list(self.deviation_reasons),
                                "categories_en": [DEVIATION_REASONS.get(c, c)
                                                  for c in self.deviation_reasons],
-                               "selected": [], "analysis": None, "measures": None})
+                               "selected": [c for c in self.deviation_reasons
+                                            if c in set(uniq("deviation_category"))],
+                               "analysis": "；".join(uniq("deviation_analysis")) or None,
+                               "measures": "；".join(uniq("measures")) or None})
 
     def to_dict(self) -> dict:
         return {"type": type(self).__name__, "profile": dict(self.profile),
@@ -504,6 +686,10 @@ class MonitoringResult(Result):
                 "time_progress": float(self.time_progress),
                 "forecast_model": jsonable(self.forecast_model),
                 "deviation_reasons": list(self.deviation_reasons),
+                "progress_source": self.progress_source,
+                "progress_months": [int(m) for m in self.progress_months],
+                "gap_indicators": self.gap_indicators,
+                "department": jsonable(self.department),
                 "projects": jsonable(self.to_frame()),
                 "dashboard": jsonable(self.dashboard("department"))}
 
@@ -514,14 +700,16 @@ class MonitoringResult(Result):
 
 def monitor(workbook: Workbook, profile: Profile | str = "national", *, year: int | None = None,
             month: int, project_ids: Iterable[str] | None = None,
-            forecast: str | None = None) -> MonitoringResult:
+            department: str | None = None, forecast: str | None = None) -> MonitoringResult:
     """Dual monitoring (双监控) of every project of a year at the end of month ``month``.
 
     Parameters
     ----------
     workbook : Workbook
-        Needs ``projects``, ``budget``, ``monthly`` (cumulative payments) and ``indicators``
-        (``actual_value`` = progress to date). Earlier years of the same workbook feed the
+        Needs ``projects``, ``budget``, ``monthly`` (cumulative payments) and ``indicators``;
+        the indicators' progress to date comes from ``indicator_progress`` (指标监控) when it
+        has rows for the year, else from the indicators' ``actual_value``
+        (``MonitoringResult.progress_source``). Earlier years of the same workbook feed the
         forecast model.
     profile : Profile or profile id
     year : int, optional
@@ -530,6 +718,13 @@ def monitor(workbook: Workbook, profile: Profile | str = "national", *, year: in
         End of which month (1–12). Monthly rows after it are ignored.
     project_ids : iterable of str, optional
         Restrict the output to these projects (the forecast model still uses every project).
+    department : str, optional
+        Restrict the output to the projects of this department of ``year`` (its
+        ``department_id``, else its name; domain.md §6: units monitor their projects and the
+        department sums them up). Like ``project_ids`` (and combined with it), only the output
+        is restricted: the pooled forecast model is still fitted on every project of the
+        workbook, so a project's forecast is the same in its department's monitoring as in
+        the district's. The result records the department in ``.department``.
     forecast : {"auto", "pooled", "drift", "run_rate"}, optional
         Overrides ``monitoring.forecast.method``.
 
@@ -542,7 +737,9 @@ def monitor(workbook: Workbook, profile: Profile | str = "national", *, year: in
     Raises
     ------
     InputError
-        Bad month or year; a project without a positive budget; duplicated monthly rows; no
+        Bad month or year; a department with no project in the year (the message names the
+        projects table and lists its departments); a project without a positive budget;
+        duplicated monthly rows or indicator_progress rows (same indicator and month); no
         monthly data at all for the year.
 
     Notes
@@ -605,11 +802,17 @@ def monitor(workbook: Workbook, profile: Profile | str = "national", *, year: in
 
     projects = norm_ids(workbook["projects"])
     projects = projects[projects["year"] == year]
+    scope = None
+    if department is not None:
+        scope, keep = department_scope(projects, department, year=year, file=src)
+        projects = projects[keep]
     if project_ids is not None:
         ids = {str(p) for p in project_ids}
         projects = projects[projects["project_id"].isin(ids)]
     if projects.empty:
         raise InputError(f"no projects for year {year}"
+                         + (f" in department {scope['department_id'] or scope['department']}"
+                            if scope else "")
                          + (" and the requested ids" if project_ids is not None else ""),
                          file=src, argument="year", value=year)
     projects = projects.sort_values("project_id", kind="stable").reset_index(drop=True)
@@ -665,17 +868,83 @@ def monitor(workbook: Workbook, profile: Profile | str = "national", *, year: in
     # --- target attainment and the gap ---------------------------------------------------------
     ind = norm_ids(workbook["indicators"])
     ind = ind[(ind["year"] == year) & ind["project_id"].isin(projects["project_id"])].copy()
-    ind["attainment"] = indicator_attainment(ind, cap=float(mon["attainment_cap"]))
-    rating = ind["rating"] if "rating" in ind else pd.Series(None, index=ind.index)
+    gap_mode = mon["gap_indicators"]
+    if gap_mode not in GAP_INDICATORS:
+        raise RuleError(f"profile {prof.id!r}: monitoring.gap_indicators must be "
+                        + " or ".join(GAP_INDICATORS))
+    snaps, snap_months = _snapshots(workbook, year, month, src)
+    progress_source = "actual_value" if snaps is None else "indicator_progress"
+    if snaps is None:
+        ind["progress_month"] = np.nan
+        ind["progress_value"] = (pd.to_numeric(ind["actual_value"], errors="coerce")
+                                 if "actual_value" in ind else np.nan)
+        for c in _SNAP_COLUMNS.values():
+            if c not in ind:
+                ind[c] = np.nan if c.endswith("_value") else None
+    else:
+        ind = ind.drop(columns=[c for c in _SNAP_COLUMNS.values() if c in ind])
+        ind = ind.merge(snaps, on=_IND_KEY, how="left", validate="many_to_one")
+    cap_att = float(mon["attainment_cap"])
+    ind["attainment"] = indicator_attainment(ind.assign(actual_value=ind["progress_value"]),
+                                             cap=cap_att)
+    eligible = _gap_eligible(ind, gap_mode)
+    ind["in_gap"] = eligible & ind["attainment"].notna().to_numpy()
+    # likelihood of attaining each target (完成目标可能性)
+    ind["expected_attainment"] = indicator_attainment(
+        ind.assign(actual_value=ind["expected_value"]), cap=1.0)
+    exp_att = ind["expected_attainment"].to_numpy(dtype=float)
+    derived = np.where(np.isnan(exp_att), None,
+                       np.where(exp_att >= 1 - _EPS, "确定能", "不可能")).astype(object)
+    stated = ind["stated_likelihood"].astype(object)
+    stated = stated.where(stated.isin(list(LIKELIHOODS)), None)
+    ind["stated_likelihood"] = stated
+    ind["likelihood"] = stated.where(stated.notna(), pd.Series(derived, index=ind.index))
+    ind["likelihood_inconsistent"] = (((stated == "确定能") & (derived == "不可能"))
+                                      | ((stated == "不可能") & (derived == "确定能"))).to_numpy()
+    # lights: quantitative by attainment / time progress, qualitative by the rating (year-end
+    # values) or the likelihood (snapshots)
+    if progress_source == "actual_value":
+        rating = ind["rating"] if "rating" in ind else pd.Series(None, index=ind.index)
+    else:
+        rating = ind["likelihood"].map(_LIKELIHOOD_RATING)
     qual_light = rating.map(dict(mon["rating_light"]))
     with np.errstate(divide="ignore", invalid="ignore"):
         quant_light = traffic_light(ind["attainment"].to_numpy(dtype=float) / T,
                                     red_below=red_below, yellow_below=yellow_below)
     ind["light"] = np.where(ind["attainment"].notna(), quant_light, qual_light.to_numpy())
     ind["light"] = ind["light"].where(pd.notna(ind["light"]), None)
-    att = ind.groupby("project_id")["attainment"].agg(["mean", "count"])
+    att = ind[ind["in_gap"]].groupby("project_id")["attainment"].agg(["mean", "count"])
     attainment = att["mean"].reindex(projects["project_id"]).to_numpy(dtype=float)
     n_quant = att["count"].reindex(projects["project_id"]).fillna(0).astype(int).to_numpy()
+    pids = projects["project_id"]
+    if progress_source == "indicator_progress":
+        no_snap = ind[eligible & ind["progress_month"].isna().to_numpy()]
+        n_no_progress = no_snap.groupby("project_id").size().reindex(pids).fillna(0) \
+            .astype(int).to_numpy()
+        progress_month = ind.groupby("project_id")["progress_month"].max().reindex(pids) \
+            .to_numpy(dtype=float)
+    else:
+        n_no_progress = np.zeros(len(pids), dtype=int)
+        progress_month = np.full(len(pids), np.nan)
+    lk_rank = ind["likelihood"].map(_LIKELIHOOD_RANK)
+    worst = lk_rank.groupby(ind["project_id"]).max().reindex(pids)
+    rank_name = {v: k for k, v in _LIKELIHOOD_RANK.items()}
+    target_likelihood = np.array([None if pd.isna(v) else rank_name[int(v)] for v in worst],
+                                 dtype=object)
+    at_risk = ind["likelihood"].isin(["有可能", "不可能"])
+    n_at_risk = at_risk.groupby(ind["project_id"]).sum().reindex(pids).fillna(0).astype(int) \
+        .to_numpy()
+    # a reason: the category or the analysis; measures: the snapshot's, else the project's
+    # 改进措施 (a monitoring form prints its 相关建议或举措 once, for the whole project)
+    proj_measures = projects.set_index("project_id")["measures"] if "measures" in projects \
+        else pd.Series(dtype=object)
+    has_measures = ind["measures"].notna() | ind["project_id"].map(proj_measures).notna()
+    no_reason = at_risk & ((ind["deviation_category"].isna() & ind["deviation_analysis"].isna())
+                           | ~has_measures)
+    risk_names = ind[at_risk].groupby("project_id")["level3"].agg(_names)
+    noreason_names = ind[no_reason].groupby("project_id")["level3"].agg(_names)
+    inconsistent_names = ind[ind["likelihood_inconsistent"]].groupby("project_id")["level3"] \
+        .agg(_names)
     gap_pp = (attainment - e_m) * 100
     thr_pp = float(mon["target_vs_budget_gap_pp"])
     mode = mon.get("gap_mode", "absolute")
@@ -776,6 +1045,8 @@ def monitor(workbook: Workbook, profile: Profile | str = "national", *, year: in
                                             for k, t in missed),
                             detail_en="; ".join(f"end of month {k}: {shares[i, k - 1]:.1%} "
                                                 f"below {t:.0%}" for k, t in missed)))
+        if n_no_progress[i]:
+            fl.append(_flag("no_progress_snapshot", n=int(n_no_progress[i]), month=month))
         if n_quant[i] == 0:
             fl.append(_flag("no_quantitative_indicators"))
         elif gap_flag[i]:
@@ -786,6 +1057,13 @@ def monitor(workbook: Workbook, profile: Profile | str = "national", *, year: in
         if likelihood[i] != "确定能":
             fl.append(_flag("deviation_analysis_required", likelihood=likelihood[i],
                             likelihood_en=LIKELIHOODS[likelihood[i]]))
+        pid = projects.at[i, "project_id"]
+        if n_at_risk[i]:
+            fl.append(_flag("indicators_at_risk", n=int(n_at_risk[i]), names=risk_names[pid]))
+        if pid in noreason_names.index:
+            fl.append(_flag("deviation_reason_missing", names=noreason_names[pid]))
+        if pid in inconsistent_names.index:
+            fl.append(_flag("likelihood_inconsistent", names=inconsistent_names[pid]))
         flags_col.append(fl)
 
     out = projects.copy()
@@ -808,6 +1086,8 @@ def monitor(workbook: Workbook, profile: Profile | str = "national", *, year: in
                           for i in range(n)]
     out["attainment"] = attainment
     out["n_quantitative"] = n_quant
+    out["progress_month"] = progress_month
+    out["n_no_progress"] = n_no_progress
     out["gap_pp"] = gap_pp
     out["gap_flag"] = gap_flag
     out["gap_threshold_pp"] = thr_pp
@@ -818,6 +1098,8 @@ def monitor(workbook: Workbook, profile: Profile | str = "national", *, year: in
     out["run_rate_forecast"] = run_rate
     out["forecast_unspent"] = unspent
     out["likelihood"] = likelihood
+    out["target_likelihood"] = target_likelihood
+    out["n_at_risk"] = n_at_risk
     out["handling"] = handling
     out["flags"] = flags_col
     out["flag_codes"] = [";".join(f["code"] for f in fl) for fl in flags_col]
@@ -830,12 +1112,18 @@ def monitor(workbook: Workbook, profile: Profile | str = "national", *, year: in
         "time_progress": np.tile([time_progress(year, k, basis=basis) for k in months], n),
         "reported": rep.ravel()})
     keep = [c for c in ("project_id", "year", "level1", "level2", "level3", "kind", "direction",
-                        "unit", "target", "target_value", "target_text", "actual",
-                        "actual_value", "actual_text", "rating", "not_applicable",
-                        "deviation_reason", "attainment", "light", ROW) if c in ind]
+                        "unit", "target", "target_value", "target_text", "target_deadline",
+                        "actual", "actual_value", "actual_text", "rating", "not_applicable",
+                        "deviation_reason", "progress_month", "progress_text",
+                        "progress_value", "attainment", "in_gap", "light", "expected_text",
+                        "expected_value", "expected_attainment", "stated_likelihood",
+                        "likelihood", "likelihood_inconsistent", "deviation_category",
+                        "deviation_analysis", "measures", ROW) if c in ind]
     ind = ind.sort_values(["project_id", ROW] if ROW in ind else ["project_id"], kind="stable")
     return MonitoringResult(profile=prof.ref(), year=year, month=month, time_progress=T,
                             projects=out, series=series,
                             indicators=ind[keep].reset_index(drop=True), forecast_model=model,
                             deviation_reasons=tuple(mon.get("deviation_reasons")
-                                                    or DEVIATION_REASONS))
+                                                    or DEVIATION_REASONS),
+                            progress_source=progress_source, progress_months=snap_months,
+                            gap_indicators=gap_mode, department=scope)

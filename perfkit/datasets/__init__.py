@@ -1,7 +1,8 @@
 """Data sets: the demo district (示范区) generator and the small bundled sample.
 
 - :func:`generate` / :func:`write` — the seeded demo district as frames, and as an ``.xlsx``
-  workbook or a folder of CSV files (:mod:`perfkit.datasets.demo`).
+  workbook or a folder of CSV files (:mod:`perfkit.datasets.demo`); :func:`planted` — the
+  sedimented-funds projects and overlapping pairs planted in it.
 - :func:`load_demo` — the demo district as a validated :class:`~perfkit.model.workbook.Workbook`,
   read back through :func:`perfkit.io.read_workbook` exactly as a user's file would be.
 - :func:`small_path` / :func:`load_small` — a small district (4 departments, 12 projects a year,
@@ -13,10 +14,10 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from .demo import DEFAULT_YEARS, DISTRICT, generate, write
+from .demo import DEFAULT_YEARS, DISTRICT, generate, planted, write
 
-__all__ = ["generate", "write", "load_demo", "load_small", "small_path", "DEFAULT_YEARS",
-           "DISTRICT"]
+__all__ = ["generate", "write", "planted", "load_demo", "load_small", "small_path",
+           "DEFAULT_YEARS", "DISTRICT"]
 
 _SMALL = Path(__file__).parent / "data" / "small"
 

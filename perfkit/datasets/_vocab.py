@@ -586,6 +586,18 @@ DEVIATION_MEASURES = (
     "将督促实施单位增加力量，加快推进",
     "将完善项目管理制度，规范实施流程",
 )
+#: the 偏差原因 category of the monitoring table (schema.DEVIATION_REASONS) of each cause above
+DEVIATION_CAUSE_CATEGORY = ("经费保障", "经费保障", "制度保障", "人员保障", "人员保障", "其他",
+                            "硬件条件保障", "其他", "其他", "制度保障", "制度保障")
+#: in-year status of an indicator without a number (指标监控: 累计完成值)
+PROGRESS_ON_TRACK = ("按计划推进", "有序推进", "正常推进")
+PROGRESS_LAGGING = ("进度滞后", "推进较慢", "部分推进")
+#: 执行率偏低说明 of the planted sedimented projects (沉淀资金)
+IDLE_NOTES = (
+    "项目实施方案调整，资金暂缓拨付，结转资金逐年增加",
+    "项目前期手续未完成，资金未能支出，结转下年使用",
+    "实际需求低于预算测算，资金连续结转",
+)
 EXECUTION_NOTES = (
     "项目招投标延期，部分资金未支付",
     "工程款按合同约定待竣工结算后支付",
@@ -621,4 +633,25 @@ GENERIC_TEMPLATES: tuple[ProjectTemplate, ...] = (
     T("{u}信息系统运行维护", 60, [("运维信息系统", "个", "2-10")], modes="B"),
     T("{u}业务用房维修改造", 100, [("维修改造面积", "平方米", "500-3000")], modes="C"),
     T("{u}专用设备购置", 80, [("购置专用设备", "台（套）", "10-100")], modes="C"),
+)
+
+#: planted overlapping pairs (交叉重复, 黔江实施意见 §十六) of different departments:
+#: (kind, (department A, project A), (department B, project B)). "near": B copies A's indicator
+#: tree and nearly its name (a near-duplicate); "similar": B shares A's tree except the
+#: 数量指标 rows, and part of its name (similar, still above the national threshold of 0.70)
+OVERLAP_PAIRS = (
+    ("near",
+     ("区人力社保局", T("农村劳动力转移就业技能培训", 300,
+                     [("培训农村劳动力", "人次", "1500-4000"), ("开展培训班", "期", "30-80")],
+                     modes="B", unit="区就业和人才服务中心")),
+     ("区农业农村委", T("农村劳动力转移就业技能培训补助", 300,
+                      [("培训农村劳动力", "人次", "1500-4000"), ("开展培训班", "期", "30-80")],
+                      modes="B", unit="区农业技术推广中心"))),
+    ("similar",
+     ("区教委", T("校园安全防控体系建设项目", 300,
+                  [("安装视频监控设备", "台", "200-800"), ("配备专职安保人员", "人", "50-150")],
+                  modes="C")),
+     ("区公安分局", T("校园周边安全防控体系建设", 400,
+                    [("安装视频监控设备", "台", "100-400"), ("开展校园周边巡逻", "次", "200-600")],
+                    modes="C"))),
 )

@@ -3,8 +3,9 @@
 :func:`generate` builds every table of the workbook format (:mod:`perfkit.model.schema`) for a
 district over several years: departments (部门), projects (项目支出) with their funds by source
 (项目资金), cumulative monthly payments (月度执行, for 双监控), indicator trees with targets,
-actuals and self-awarded scores (绩效指标), satisfaction surveys (满意度调查) and the fiscal
-figures of the townships (乡镇街道). :func:`write` writes them as an ``.xlsx`` workbook or a
+actuals and self-awarded scores (绩效指标), the indicators' in-year progress at the end of June
+and September (指标监控, for 双监控), satisfaction surveys (满意度调查) and the fiscal figures of
+the townships (乡镇街道). :func:`write` writes them as an ``.xlsx`` workbook or a
 folder of CSV files, with Chinese (default) or English headers.
 
 The data are meant to look like a real district's, warts included:
@@ -18,13 +19,41 @@ The data are meant to look like a real district's, warts included:
   with a direction column;
 - self-awarded scores (自评得分) usually equal the rule score of §4.2, but about 5 % of the
   project-years award themselves full marks for missed indicators — the pattern that
-  re-evaluation (再评价) must catch.
+  re-evaluation (再评价) must catch;
+- monitoring snapshots (指标监控, months :data:`SNAPSHOT_MONTHS`) follow each project's payments
+  to date and its year-end actuals: most project-years on track, about 12 % lagging at mid-year
+  (with a 偏差原因 category, an analysis and 完善措施 in 85 % of the lagging rows), about 6 % ahead;
+  indicators missed at the year's end lag all year, and their unit expects less than the target
+  for 40 % of them at mid-year and 70 % at the end of September (the others still expect the
+  target); about 3 % of those expecting less still state 完成目标可能性 确定能 (the inconsistency
+  monitoring reports).
+
+Planted cases (districts of at least 50 projects a year over at least two years;
+:func:`planted` lists them for any arguments):
+
+- **sedimented funds (沉淀资金 → 收回)**: 2 continuing projects (3 from 200 projects a year),
+  started before the first year, whose execution rate stays at 15–40 % every year while their
+  carry-over (上年结转资金) grows every year (90–100 % of the previous year's unspent balance), so
+  that :func:`perfkit.cycle.application.idle_funds` (national: 2 years below 60 %, growing
+  carry-over) finds exactly them in the last year. With the defaults (seed 2024): XM00050
+  城市道路清扫保洁, XM00092 区财政投资评审中心信息系统运行维护, XM00213 鹤鸣乡农村公路硬化工程;
+- **overlapping projects (交叉重复 → 调整整合)**: two curated pairs of different departments
+  (``_vocab.OVERLAP_PAIRS``) replace two projects of the last year (new ones preferred; the
+  replaced projects keep their ids, years and funds): a near-identical pair, 区人力社保局
+  农村劳动力转移就业技能培训 and 区农业农村委 农村劳动力转移就业技能培训补助 (the same indicator tree;
+  combined similarity ≈ 0.96), and a similar pair above the national threshold of 0.70,
+  区教委 校园安全防控体系建设项目 and 区公安分局 校园周边安全防控体系建设 (the same tree but one
+  数量指标; ≈ 0.76–0.79). With the defaults (seed 2024): XM00401 / XM00393 and XM00364 /
+  XM00122. No other pair of different departments reaches 0.70 (the next is ≈ 0.65).
 
 Everything is drawn from :class:`numpy.random.Generator` streams spawned from one seed: the same
-seed gives identical frames (and byte-identical CSV and xlsx files).
+seed gives identical frames (and byte-identical CSV and xlsx files). The planted cases and the
+snapshots draw from streams of their own, and a replaced project's own draws are still made, so
+every other project is exactly what it was before they were added.
 """
 from __future__ import annotations
 
+import copy
 import io
 import math
 import re
@@ -41,7 +70,7 @@ from ..errors import InputError
 from ..model.schema import FUND_SOURCES, FUNDING_MODES, LEVEL1, LEVEL2, TABLES
 from . import _vocab as V
 
-__all__ = ["generate", "write", "DEFAULT_YEARS", "DISTRICT"]
+__all__ = ["generate", "write", "planted", "GENERATOR_VERSION", "DEFAULT_YEARS", "DISTRICT", "SNAPSHOT_MONTHS"]
 
 #: the demo district's name (fictional)
 DISTRICT = "示范区"
@@ -55,6 +84,13 @@ _SAT_L2 = LEVEL2["满意度指标"][0]
 _PROFILE_SERVICE = np.array([4, 6, 8, 8, 8, 10, 7, 7, 9, 8, 9, 16], dtype=float)
 _PROFILE_WORKS = np.array([1, 2, 4, 5, 6, 8, 6, 7, 9, 9, 12, 31], dtype=float)
 _WORKS_WORDS = ("工程", "建设", "改造", "购置", "修缮", "整治", "治理")
+#: months at whose end the indicators' progress is reported (指标监控): half-year and three
+#: quarters (domain.md §6: mid-year monitoring; Sichuan reports end-July and end-October)
+#: bump when the generated data changes, so that a demo workbook written by an older perfkit
+#: is generated again (:func:`perfkit.run.demo.demo_workbook_path`)
+GENERATOR_VERSION = 2
+
+SNAPSHOT_MONTHS = (6, 9)
 
 
 # =============================================================================================
@@ -85,10 +121,12 @@ def generate(*, seed: int = 2024, years: Sequence[int] = DEFAULT_YEARS, n_depart
     -------
     dict of str → DataFrame
         Keys are the table names of :data:`perfkit.model.schema.TABLES` (``projects``,
-        ``budget``, ``monthly``, ``indicators``, ``departments``, ``townships``, ``survey``);
+        ``budget``, ``monthly``, ``indicators``, ``indicator_progress``, ``departments``,
+        ``townships``, ``survey``);
         columns are the canonical English names in schema order; rows sorted by key. Amounts
-        are in 万元 with two decimals. ``target`` and ``actual`` hold numbers or text as the
-        forms print them; ``survey.response`` holds 1–5 or the Chinese labels.
+        are in 万元 with two decimals. ``target`` and ``actual`` (and ``progress`` and
+        ``expected`` of the snapshots) hold numbers or text as the forms print them;
+        ``survey.response`` holds 1–5 or the Chinese labels.
 
     Raises
     ------
@@ -101,6 +139,41 @@ def generate(*, seed: int = 2024, years: Sequence[int] = DEFAULT_YEARS, n_depart
     >>> sorted(frames) == sorted(TABLES)
     True
     """
+    return _generator(seed, years, n_departments, n_projects, n_townships, departments).run()
+
+
+def planted(*, seed: int = 2024, years: Sequence[int] = DEFAULT_YEARS, n_departments: int = 30,
+            n_projects: int = 300, n_townships: int = 20,
+            departments: Sequence[str] | None = None) -> dict:
+    """The cases planted in the demo district that :func:`generate` builds with the same
+    arguments (see the module docstring), without generating it.
+
+    Returns
+    -------
+    dict
+        ``idle_funds``: sorted ids of the sedimented projects (沉淀资金, found by
+        :func:`perfkit.cycle.application.idle_funds` in the last year);
+        ``overlap``: one dict per overlapping pair (交叉重复, found by
+        :func:`perfkit.cycle.application.detect_overlap` in the last year) with ``kind``
+        (``"near"`` near-identical, ``"similar"`` similar but above the national threshold),
+        ``project_ids`` (A, B) and ``names``. Both are empty for districts of fewer than 50
+        projects a year or of a single year.
+
+    Examples
+    --------
+    >>> planted()["idle_funds"]
+    ['XM00050', 'XM00092', 'XM00213']
+    """
+    g = _generator(seed, years, n_departments, n_projects, n_townships, departments)
+    plan = g._plan(g._pool())
+    return {"idle_funds": sorted(plan["idle"]),
+            "overlap": [{"kind": kind, "project_ids": (a, b),
+                         "names": (plan["twins"][a].name, plan["twins"][b].name)}
+                        for kind, a, b in plan["overlap"]]}
+
+
+def _generator(seed, years, n_departments, n_projects, n_townships, departments
+               ) -> "_Generator":
     yrs = _check_years(years)
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise InputError("must be a non-negative integer", argument="seed", value=seed)
@@ -116,7 +189,7 @@ def generate(*, seed: int = 2024, years: Sequence[int] = DEFAULT_YEARS, n_depart
         depts = list(V.DEPARTMENTS[:n_departments])
     _check_int("n_projects", n_projects, 1, 100_000)
     _check_int("n_townships", n_townships, 1, len(V.TOWNSHIPS))
-    return _Generator(int(seed), yrs, depts, int(n_projects), int(n_townships)).run()
+    return _Generator(int(seed), yrs, depts, int(n_projects), int(n_townships))
 
 
 def write(frames: Mapping[str, pd.DataFrame], path: str | Path, *, format: str = "xlsx",
@@ -330,9 +403,13 @@ class _Generator:
         self.town_ids = {t: f"XZ{i + 1:02d}" for i, t in enumerate(self.towns)}
         # department codes are fixed by the department (区教委 is always 001)
         self.dept_ids = {d.name: f"{V.DEPARTMENTS.index(d) + 1:03d}" for d in depts}
-        streams = np.random.SeedSequence([seed, 20241127]).spawn(8)
+        # spawn(11): the first eight children are those of the original spawn(8), so adding the
+        # planted cases and the monitoring snapshots left every earlier draw unchanged
+        streams = np.random.SeedSequence([seed, 20241127]).spawn(11)
         (self.r_pool, self.r_budget, self.r_month, self.r_ind, self.r_survey, self.r_dept,
-         self.r_town, self.r_text) = (np.random.default_rng(s) for s in streams)
+         self.r_town, self.r_text, self.r_plan, self.r_twin, self.r_prog) = (
+            np.random.default_rng(s) for s in streams)
+        self.plan: dict | None = None
 
     # ------------------------------------------------------------------ project pool
     def _candidates(self) -> list[list[tuple]]:
@@ -433,22 +510,22 @@ class _Generator:
         return active
 
     # ------------------------------------------------------------------ indicator skeleton
-    def _pick(self, pool, taken: set) -> tuple | None:
+    def _pick(self, pool, taken: set, rng: np.random.Generator) -> tuple | None:
         free = [s for s in pool if s[0] not in taken]
         if not free:
             return None
-        s = free[int(self.r_ind.integers(len(free)))]
+        s = free[int(rng.integers(len(free)))]
         taken.add(s[0])
         return s
 
-    def _skeleton(self, p: _Project) -> None:
-        rng = self.r_ind
+    def _skeleton(self, p: _Project, rng: np.random.Generator | None = None) -> None:
+        rng = self.r_ind if rng is None else rng
         sec = V.SECTORS[p.dept.sector]
         taken: set = set()
         picked: list[tuple[str, str, tuple]] = []      # (level1, level2, spec)
 
         def add(l2: str, pool) -> bool:
-            s = self._pick(pool, taken)
+            s = self._pick(pool, taken, rng)
             if s is None:
                 return False
             l1 = next(k for k, v in LEVEL2.items() if l2 in v)
@@ -575,8 +652,12 @@ class _Generator:
 
     # ------------------------------------------------------------------ indicators of a year
     def _indicators(self, p: _Project, y: int, rate: float, adj_total_c: int, exe_total_c: int,
-                    out: list, survey: list) -> tuple[bool, str, str]:
-        rng = self.r_ind
+                    out: list, survey: list, meta: list | None = None, *,
+                    rng: np.random.Generator | None = None,
+                    rng_survey: np.random.Generator | None = None) -> tuple[bool, str, str]:
+        """Indicator rows of a project-year (appended to ``out``); ``meta`` receives, per row,
+        what the monitoring snapshots need (style, numbers, missed …)."""
+        rng = self.r_ind if rng is None else rng
         p_miss = 0.10 if rate >= 0.9 else (0.25 if rate >= 0.5 else 0.55)
         inflate = rng.random() < 0.05
         blank_award = rng.random() < 0.03
@@ -632,7 +713,7 @@ class _Generator:
                     elif r.style in ("survey", "sat"):
                         t = r.base
                         if r.style == "survey":
-                            a = self._survey(p, y, t, miss, survey)
+                            a = self._survey(p, y, t, miss, survey, rng_survey)
                         else:
                             a = round(float(np.clip(t + rng.normal(3, 3) - (8 if miss else 0),
                                                     60, 100)), 1)
@@ -708,6 +789,9 @@ class _Generator:
                 awarded = float("nan")
             out.append((p.pid, y, r.level1, r.level2, r.level3, kind, direction, unit or None,
                         target, actual, w, rating, awarded, na, reason))
+            if meta is not None:
+                meta.append((r.style, float(t), float(a), unit or "", r.printed, r.month,
+                             bool(score_missed), bool(na), rating))
             if r.level2 == "数量指标" and first_qty is None and not na:
                 first_qty = (r.level3, t, a, unit)
             if r.level2 == "社会效益指标" and first_soc is None:
@@ -726,9 +810,10 @@ class _Generator:
         return any_missed, obj, ach
 
     # ------------------------------------------------------------------ survey
-    def _survey(self, p: _Project, y: int, target: float, miss: bool, survey: list) -> float:
+    def _survey(self, p: _Project, y: int, target: float, miss: bool, survey: list,
+                rng: np.random.Generator | None = None) -> float:
         """Draw one project's respondents; return the satisfied share (%) for the indicator."""
-        rng = self.r_survey
+        rng = self.r_survey if rng is None else rng
         n = int(rng.integers(20, 201))
         sat = float(np.clip(target / 100 + rng.normal(0.03, 0.03) - (0.10 if miss else 0),
                             0.5, 0.995))
@@ -860,25 +945,254 @@ class _Generator:
                     "performance_mgmt": bool(y >= pm_year)})
         return pd.DataFrame(rows)
 
+    # ------------------------------------------------------------------ planted cases
+    def _plan(self, active: dict[int, list[_Project]]) -> dict:
+        """Choose the planted cases (see the module docstring), from ``r_plan`` only.
+
+        Returns ``{"idle": {pid: spec}, "twins": {pid: _Project}, "overlap": [(kind, pid_a,
+        pid_b)]}``. Nothing is planted in districts of fewer than 50 projects a year or of a
+        single year."""
+        if self.plan is not None:
+            return self.plan
+        rng = self.r_plan
+        plan: dict = {"idle": {}, "twins": {}, "overlap": []}
+        self.plan = plan
+        years = self.years
+        if self.n_projects < 50 or len(years) < 2:
+            return plan
+        last = years[-1]
+        every = set.intersection(*({p.pid for p in active[y]} for y in years))
+        by_pid = {p.pid: p for y in years for p in active[y]}
+        # sedimented funds: continuing projects (started before the first year), ordinary budget
+        cand = sorted(pid for pid in every if by_pid[pid].start_year < years[0]
+                      and by_pid[pid].budget_type in ("一般公共预算", "政府性基金预算"))
+        n_idle = min(len(cand), 2 if self.n_projects < 200 else 3)
+        for i in sorted(rng.choice(len(cand), n_idle, replace=False)):
+            plan["idle"][cand[i]] = {
+                "carry0": float(rng.uniform(0.3, 0.5)),
+                "rates": {y: (float(rng.uniform(0.2, 0.4)), float(rng.uniform(0.15, 0.4)),
+                              float(rng.uniform(0.9, 1.0))) for y in years}}
+        # overlapping pairs (交叉重复) of different departments: two natural projects of the last
+        # year (new ones preferred) are replaced by a curated pair
+        depts = {d.name: d for d in self.depts}
+        taken = set(plan["idle"])
+        for kind, (da, ta), (db, tb) in V.OVERLAP_PAIRS:
+            if da not in depts or db not in depts:
+                continue
+            chosen = []
+            for dn in (da, db):
+                pool = [p for p in sorted(active[last], key=lambda q: q.pid)
+                        if p.dept.name == dn and p.pid not in taken
+                        and p.budget_type == "一般公共预算" and p.base <= 1500]
+                new = [p for p in pool if p.start_year == last]
+                pool = new or pool
+                if not pool:
+                    break
+                chosen.append(pool[int(rng.integers(len(pool)))])
+            if len(chosen) < 2:
+                continue
+            a = self._twin(chosen[0], ta, rng)
+            b = self._twin(chosen[1], tb, rng, like=a, share_all=kind == "near")
+            plan["twins"][a.pid], plan["twins"][b.pid] = a, b
+            plan["overlap"].append((kind, a.pid, b.pid))
+            taken |= {a.pid, b.pid}
+        return plan
+
+    def _twin(self, nat: _Project, tpl: V.ProjectTemplate, rng: np.random.Generator, *,
+              like: _Project | None = None, share_all: bool = False) -> _Project:
+        """A curated project that takes the place (id, department, years, funds) of ``nat``.
+        With ``like``, its indicator tree copies that project's: all of it (``share_all``), or
+        all but the 数量指标 rows, which come from ``tpl``."""
+        d = nat.dept
+        modes = "、".join(m for m in FUNDING_MODES if m in {V.MODE_CODES[c] for c in tpl.modes})
+        q = _Project(pid=nat.pid, name=tpl.name, dept=d, dept_id=nat.dept_id,
+                     unit=tpl.unit or d.units[0], township_id=None,
+                     budget_type=nat.budget_type, modes=modes or None,
+                     start_year=nat.start_year, end_year=nat.end_year, base=nat.base,
+                     works=any(w in tpl.name for w in _WORKS_WORDS), template=tpl)
+        if like is None:
+            self._skeleton(q, rng)
+            return q
+        q.rows = [copy.copy(r) for r in like.rows]
+        q.has_sat = like.has_sat
+        if not share_all:
+            qty = [i for i, r in enumerate(q.rows) if r.level2 == "数量指标"]
+            for i, (name, unit, spec) in zip(qty, tpl.qty):
+                lo, _, hi = spec.partition("-")
+                r = q.rows[i]
+                r.level3, r.unit, r.lo, r.hi = name, unit, float(lo), float(hi or lo)
+                r.base = _nice(rng.uniform(r.lo, r.hi), r.lo, r.hi)
+        return q
+
+    def _idle_rows(self, pid: str, y: int, rows: list, prev: dict) -> list:
+        """Budget rows (cents) of a planted sedimented project: its appropriation as drawn,
+        low execution, and a carry-over (上年结转资金) that grows every year."""
+        spec = self.plan["idle"][pid]
+        r_cur, r_carry, keep = spec["rates"][y]
+        src, init, adj, _ = rows[0]
+        if pid in prev:
+            last_carry, unspent = prev[pid]
+            carry = int(unspent * keep)
+            if carry <= last_carry:
+                carry = unspent
+        else:
+            carry = int(adj * spec["carry0"])
+        exe, ce = int(math.floor(adj * r_cur)), int(math.floor(carry * r_carry))
+        prev[pid] = (carry, adj - exe + carry - ce)
+        return [(src, init, adj, exe), ("上年结转资金", carry, carry, ce)]
+
+    # ------------------------------------------------------------------ monitoring snapshots
+    def _snapshots(self, ind: pd.DataFrame, meta: list, keys: list, cum_c: np.ndarray,
+                   adj_c: np.ndarray) -> pd.DataFrame:
+        """Rows of the indicator_progress table (指标监控) at :data:`SNAPSHOT_MONTHS`.
+
+        Progress to date follows the project's payments: the share of the year's payments made
+        by month m, scaled by the execution rate (a project that spends little delivers little)
+        and by the project-year's pace — on track (82 %), lagging (12 %: 45–70 % of that pace at
+        month 6, catching up by the year's end) or ahead (6 %) — times the year-end actual.
+        Rates (%, ‰) report the rate so far; the total-cost indicator the payments to date;
+        deadlines a date once due; qualitative indicators a status text. Indicators missed at
+        the year's end lag all year; their unit expects less than the target (and says 有可能
+        or 不可能) for 40 % of them at mid-year and 70 % at the end of September, the others
+        still expect the target. Satisfaction
+        indicators (surveyed at the year's end) and 不适用 rows have no snapshot."""
+        rng = self.r_prog
+        n, nk = len(ind), len(keys)
+        if n == 0:
+            return _frame("indicator_progress", [])
+        style = np.array([m[0] for m in meta], dtype=object)
+        t = np.array([m[1] for m in meta], dtype=float)
+        a = np.array([m[2] for m in meta], dtype=float)
+        unit = np.array([m[3] for m in meta], dtype=object)
+        printed = np.array([m[4] for m in meta], dtype=bool)
+        dmonth = np.array([m[5] for m in meta], dtype=int)
+        missed = np.array([m[6] for m in meta], dtype=bool)
+        na = np.array([m[7] for m in meta], dtype=bool)
+        rating = np.array([m[8] for m in meta], dtype=object)
+        kpos = {k: i for i, k in enumerate(keys)}
+        pid, l1, l2, l3 = (ind[c].tolist() for c in ("project_id", "level1", "level2", "level3"))
+        years = ind["year"].to_numpy(dtype=int)
+        ki = np.array([kpos[k] for k in zip(ind["project_id"].tolist(), years.tolist())])
+        total = cum_c[:, 11].astype(float)
+        share = np.divide(cum_c, total[:, None], out=np.zeros(cum_c.shape),
+                          where=total[:, None] > 0)
+        pace = np.sqrt(np.clip(np.divide(total, adj_c, out=np.zeros(nk), where=adj_c > 0)
+                               / 0.9, 0.2, 1.0))
+        u = rng.random(nk)
+        lag, ahead = u < 0.12, (u >= 0.12) & (u < 0.18)
+        fac = {6: np.where(lag, rng.uniform(0.45, 0.7, nk),
+                           np.where(ahead, rng.uniform(1.3, 1.7, nk), 1.0)),
+               9: np.where(lag, rng.uniform(0.7, 0.9, nk),
+                           np.where(ahead, rng.uniform(1.1, 1.3, nk), 1.0))}
+        ratio_unit = np.isin(unit, ("%", "‰")) | np.array(["/" in x for x in unit], dtype=bool)
+        numeric = np.isin(style, ("pos", "rev", "eq0", "budget"))
+        cumul = np.isin(style, ("pos", "rev", "eq0")) & ~ratio_unit
+        lagging = missed | (lag[ki] & cumul)
+        keep = ~np.isin(style, ("survey", "sat")) & ~na
+        dec = np.array([_decimals(u_, t_) if np.isfinite(t_) else 0
+                        for u_, t_ in zip(unit, t)], dtype=int)
+        # the unit's expectation (全年预计完成值) and judgement (完成目标可能性)
+        step = 10.0 ** -dec
+        short6 = np.where(rng.random(n) < 0.5, t, np.minimum(a * rng.uniform(1.0, 1.05, n),
+                                                               t - step))
+        wart = rng.random(n) < 0.03             # "确定能" although its expectation falls short
+        # units are optimistic early: most indicators missed at the year's end still expect
+        # their target at mid-year, fewer at the end of September
+        optimist = {6: rng.random(n) < 0.6, 9: rng.random(n) < 0.3}
+        cause = rng.integers(len(V.DEVIATION_CAUSES), size=n)
+        measure = rng.integers(len(V.DEVIATION_MEASURES), size=n)
+        give_reason = rng.random(n) < 0.85
+        text_on = rng.integers(len(V.PROGRESS_ON_TRACK), size=n)
+        text_lag = rng.integers(len(V.PROGRESS_LAGGING), size=n)
+        frac_prev = np.zeros(n)
+        out = []
+        for m in SNAPSHOT_MONTHS:
+            noise = np.exp(rng.normal(0.0, 0.05, n))
+            frac = np.clip(share[ki, m - 1] * fac[m][ki] * pace[ki] * noise, 0.0, 1.0)
+            frac = np.maximum(frac, frac_prev)
+            frac_prev = frac
+            rate_now = np.clip(a * rng.uniform(0.985, 1.01, n), 0, None)
+            rate_now = np.where(unit == "%", np.minimum(rate_now, 100.0), rate_now)
+            prog = np.select([style == "budget", cumul & (style == "eq0"), cumul, numeric],
+                             [cum_c[ki, m - 1] / 100, np.floor(a * frac), a * frac, rate_now],
+                             np.nan)
+            risk = missed & ~optimist[m]
+            exp_ = np.where(risk, np.where(m < 9, short6, a), t)
+            exp_ = np.where(style == "budget", a, np.where(style == "eq0", np.where(risk, a, 0),
+                                                             np.where(style == "rev",
+                                                                      np.where(risk, a, t),
+                                                                      exp_)))
+            with np.errstate(divide="ignore", invalid="ignore"):
+                short = np.where(t > 0, exp_ / t, 0.0)
+            like = np.where(~risk, "确定能",
+                            np.where((style == "pos") & (short < 0.9) | (rating == "未达成"),
+                                     "不可能", "有可能")).astype(object)
+            like[risk & wart] = "确定能"
+            due = (style == "deadline") & (dmonth <= m)
+            for i in np.flatnonzero(keep):
+                s = style[i]
+                y = int(years[i])
+                if s == "qual":
+                    p_txt: object = (V.PROGRESS_LAGGING[text_lag[i]] if missed[i]
+                                     else V.PROGRESS_ON_TRACK[text_on[i]])
+                    e_txt: object = None
+                elif s == "deadline":
+                    am = max(1, int(a[i]) - y * 12)
+                    if not due[i]:
+                        p_txt = (V.PROGRESS_LAGGING[text_lag[i]] if missed[i]
+                                 else V.PROGRESS_ON_TRACK[text_on[i]])
+                    elif am <= m:
+                        p_txt = f"{y}年{am}月"
+                    else:
+                        p_txt = "未按时完成"
+                    e_txt = "延期完成" if risk[i] else "按时完成"
+                else:
+                    d = 2 if s == "budget" else int(dec[i])
+                    p_txt = _num(round(float(prog[i]), d))
+                    e_txt = _num(round(float(exp_[i]), d))
+                    if printed[i] and unit[i]:
+                        p_txt, e_txt = f"{_fmt(p_txt)}{unit[i]}", f"{_fmt(e_txt)}{unit[i]}"
+                reason = analysis = meas = None
+                if lagging[i] and give_reason[i]:
+                    reason = V.DEVIATION_CAUSE_CATEGORY[cause[i]]
+                    analysis = V.DEVIATION_CAUSES[cause[i]]
+                    meas = V.DEVIATION_MEASURES[measure[i]]
+                out.append((pid[i], y, m, l1[i], l2[i], l3[i], p_txt, e_txt, like[i], reason,
+                            analysis, meas))
+        return _frame("indicator_progress", out)
+
     # ------------------------------------------------------------------ run
     def run(self) -> dict[str, pd.DataFrame]:
         active = self._pool()
-        proj_rows, bud_rows, ind_rows, survey = [], [], [], []
-        month_keys, month_tot, month_works = [], [], []
-        unspent: dict[str, int] = {}
+        plan = self._plan(active)
+        proj_rows, bud_rows, ind_rows, survey, meta = [], [], [], [], []
+        month_keys, month_tot, month_works, month_adj = [], [], [], []
+        unspent: dict[str, int] = {}        # as drawn: keeps every later draw unchanged
+        idle_prev: dict[str, tuple[int, int]] = {}
         rt = self.r_text
         for y in self.years:
             for p in sorted(active[y], key=lambda q: q.pid):
                 rows, rate = self._budget(p, y, unspent.get(p.pid))
+                unspent[p.pid] = sum(x[2] for x in rows) - sum(x[3] for x in rows)
+                if p.pid in plan["idle"]:
+                    rows = self._idle_rows(p.pid, y, rows, idle_prev)
                 adj_c = sum(x[2] for x in rows)
                 exe_c = sum(x[3] for x in rows)
-                unspent[p.pid] = adj_c - exe_c
                 for src, i_c, a_c, e_c in rows:
                     bud_rows.append((p.pid, y, src, _money(i_c), _money(a_c), _money(e_c)))
+                q = plan["twins"].get(p.pid)
                 month_keys.append((p.pid, y))
                 month_tot.append(exe_c)
-                month_works.append(p.works)
-                missed, obj, ach = self._indicators(p, y, rate, adj_c, exe_c, ind_rows, survey)
+                month_adj.append(adj_c)
+                month_works.append(p.works)     # (the gamma draws depend on the profile)
+                if q is None:
+                    missed, obj, ach = self._indicators(p, y, rate, adj_c, exe_c, ind_rows,
+                                                        survey, meta)
+                else:   # the natural project's draws are made (and dropped) to keep the streams
+                    missed, _, _ = self._indicators(p, y, rate, adj_c, exe_c, [], [])
+                    _, obj, ach = self._indicators(q, y, rate, adj_c, exe_c, ind_rows, survey,
+                                                   meta, rng=self.r_twin,
+                                                   rng_survey=self.r_twin)
                 note = None
                 if rate < 0.9 and rt.random() < 0.6:
                     note = V.EXECUTION_NOTES[int(rt.integers(len(V.EXECUTION_NOTES)))]
@@ -889,15 +1203,28 @@ class _Generator:
                                         sorted(rt.choice(len(V.PROBLEMS), k, replace=False)))
                     measures = "；".join(V.MEASURES[i] for i in
                                         sorted(rt.choice(len(V.MEASURES), k, replace=False)))
-                proj_rows.append((p.pid, y, p.name, p.dept_id, p.dept.name, p.unit, p.budget_type,
-                                  p.modes, p.dept.sector, p.start_year, p.end_year, p.township_id,
-                                  obj, ach, note, problems, measures))
+                if p.pid in plan["idle"]:
+                    note = V.IDLE_NOTES[int(self.r_twin.integers(len(V.IDLE_NOTES)))]
+                    problems = problems or V.PROBLEMS[0]
+                    measures = measures or V.MEASURES[0]
+                d = q or p
+                proj_rows.append({
+                    "project_id": p.pid, "year": y, "name": d.name, "department_id": d.dept_id,
+                    "department": d.dept.name, "implementing_unit": d.unit,
+                    "budget_type": d.budget_type, "funding_modes": d.modes,
+                    "sector": d.dept.sector, "start_year": d.start_year, "end_year": d.end_year,
+                    "township_id": d.township_id, "objective": obj, "achievement": ach,
+                    "execution_note": note, "problems": problems, "measures": measures})
 
         projects = _frame("projects", proj_rows)
         budget = _frame("budget", bud_rows)
         indicators = _frame("indicators", ind_rows)
         monthly = self._monthly(month_keys, np.array(month_tot, dtype=np.int64),
                                 np.array(month_works, dtype=bool))
+        cum_c = np.round(monthly["cumulative_executed"].to_numpy() * 100).astype(np.int64) \
+            .reshape(len(month_keys), 12)
+        progress = self._snapshots(indicators, meta, month_keys, cum_c,
+                                   np.array(month_adj, dtype=float))
         # survey
         if survey:
             sizes = np.array([len(s[2]) for s in survey])
@@ -916,6 +1243,7 @@ class _Generator:
             surv = _frame("survey", [])
         frames = {
             "projects": projects, "budget": budget, "monthly": monthly, "indicators": indicators,
+            "indicator_progress": progress,
             "departments": _typed("departments", self._departments(budget, projects)),
             "townships": _typed("townships", self._townships()),
             "survey": _typed("survey", surv),
@@ -926,7 +1254,8 @@ class _Generator:
 # =============================================================================================
 # frames: dtypes and order
 # =============================================================================================
-_OBJECT_COLS = {("indicators", "target"), ("indicators", "actual"), ("survey", "response")}
+_OBJECT_COLS = {("indicators", "target"), ("indicators", "actual"), ("survey", "response"),
+                ("indicator_progress", "progress"), ("indicator_progress", "expected")}
 
 
 def _frame(name: str, rows: list) -> pd.DataFrame:
@@ -961,6 +1290,8 @@ def _sort(name: str, df: pd.DataFrame) -> pd.DataFrame:
         df = df.drop(columns="_o")
     elif name == "indicators":
         df = df.sort_values(["project_id", "year"], kind="stable")   # tree order kept within
+    elif name == "indicator_progress":
+        df = df.sort_values(["project_id", "year", "month"], kind="stable")
     else:
         df = df.sort_values(list(t.key), kind="stable")
     return df.reset_index(drop=True)

@@ -61,6 +61,14 @@ digits read the same here and there. Amounts, weights and scores must be numbers
 达成/已完成/达成预期指标…, 部分达成/部分完成, 未达成/未完成…, or when it repeats the target's own
 words (``效果明显`` for ``效果明显``); any other qualitative actual is reported, never guessed.
 
+Monitoring forms (绩效监控表) also give each indicator's in-year progress: ``1-N月执行情况``
+(N is the month, else the month of the funds block's ``1-N月执行数``), 全年预计完成情况,
+完成目标可能性 (确定能 / 有可能 / 不可能, else an error) and a 原因 column. They become rows of the
+workbook's indicator_progress table (指标监控) in :meth:`FormsImport.to_workbook`: the 原因 cell
+is the 偏差原因 category when it names one (经费保障 / 制度保障 / 人员保障 / 硬件条件保障 / 其他),
+else the 偏差原因分析 text; a row whose 1-N月执行情况 is empty, or whose month is unknown, is
+left out (noted).
+
 What is reported
 ----------------
 ``problems`` (errors): every cell that could not be read, with file, sheet and cell address
@@ -69,8 +77,10 @@ name or a department; an unknown fund source or 一级指标; a duplicated indic
 Rows with an error in their key cells (一级/二级/三级, 年度指标值) are left out of the workbook;
 an actual, weight or score that could not be read is written blank. ``notes``: what was done on
 the reader's behalf — a generated id, a code split from a name, the sum of the fund rows used
-for an all-zero 年度资金总额, sources summed into 其他资金, an execution weight other than 10,
-weights that do not add up to the form's total, empty actuals, a form superseded by another
+for an all-zero 年度资金总额, sources summed into 其他资金, an execution weight other than 10
+(it is written to ``projects.execution_weight`` and the scoring uses it: a form that prints 9
+with indicators adding up to 91 is scored as printed), weights that do not add up to the form's
+total, empty actuals, a form superseded by another
 form of the same project.
 """
 from __future__ import annotations
@@ -90,7 +100,7 @@ import pandas as pd
 
 from .._results import Result
 from ..errors import InputError, Problem
-from ..model.schema import DIRECTIONS, LEVEL1, TABLES
+from ..model.schema import DEVIATION_REASONS, DIRECTIONS, LEVEL1, LIKELIHOODS, TABLES
 from .values import (_key1, normalise, parse_choice, parse_target, resolve_indicators, texts,
                      to_text)
 from .workbook import (_col_letter, _sheet_fast, _sheet_openpyxl, _shared_strings,
@@ -524,6 +534,7 @@ class _Form:
     max_col: int
     has_actual_cols: bool
     has_progress_cols: bool
+    progress_month: int | None = None     # N of the 1-N月执行情况 column
 
 
 def _parse_block(g: _Grid, idx: int, top: int, bottom: int, anchor: tuple[int, int],
@@ -804,7 +815,9 @@ def _parse_block(g: _Grid, idx: int, top: int, bottom: int, anchor: tuple[int, i
                  footer=footer, last_row=last_row, min_col=min(cols_used, default=1),
                  max_col=max(cols_used, default=1),
                  has_actual_cols=bool(names & {"actual", "awarded"}),
-                 has_progress_cols="progress" in names)
+                 has_progress_cols="progress" in names,
+                 progress_month=next((mo for nm, mo in ind_cols.values() if nm == "progress"),
+                                     None))
 
 
 # ============================================================================================
@@ -823,8 +836,9 @@ class FormsImport(Result):
         :mod:`perfkit.model.schema`), plus ``form`` (row of ``forms``), ``file``, ``sheet`` and
         ``cell`` (where the row was read). ``projects`` adds ``department_code`` (a code printed
         before the department's name), ``conclusion`` (评价结论), ``awarded_total`` (the form's
-        总分), ``execution_weight`` and ``execution_awarded`` (the form's 预算执行率 分值 and 得分)
-        and ``id_generated``. In ``indicators``, ``direction``, ``kind``, ``unit`` and ``rating``
+        总分), ``execution_awarded`` (the form's 预算执行率 得分) and ``id_generated``;
+        ``execution_weight`` (the form's 预算执行率 分值) is also a column of the workbook
+        format, so the project is scored with the weight its form prints. In ``indicators``, ``direction``, ``kind``, ``unit`` and ``rating``
         are as :func:`~perfkit.io.values.resolve_indicators` resolved them (``target`` and
         ``actual`` stay as printed), and it adds ``target_value``, ``actual_value``,
         ``target_deadline``, ``level1_points`` (``产出指标(50分)`` → 50), ``progress`` /
@@ -882,8 +896,8 @@ class FormsImport(Result):
     def to_workbook(self, *, departments: Mapping[str, str] | None = None,
                     budget_type: str = "一般公共预算",
                     sector: str | Mapping[str, str] = "未分类") -> dict[str, pd.DataFrame]:
-        """The tables of the workbook format: departments, projects, budget, indicators and
-        monthly (monitoring forms), with canonical column names.
+        """The tables of the workbook format: departments, projects, budget, indicators,
+        monthly and indicator_progress (monitoring forms), with canonical column names.
 
         Parameters
         ----------
@@ -931,9 +945,32 @@ class FormsImport(Result):
         deps = p[["department_id", "year", "department"]].rename(columns={"department": "name"}) \
             .drop_duplicates(["department_id", "year"]).reset_index(drop=True)
         ind = self.indicators[self.indicators["ok"]] if len(self.indicators) else self.indicators
+        prog = _progress_rows(ind)
+        if len(prog):       # the in-year 原因 belongs to the snapshot, not to the year-end row
+            ind = ind.copy()
+            ind.loc[ind.index.isin(prog.index), "deviation_reason"] = None
         out = {"departments": deps, "projects": p, "budget": self.budget, "indicators": ind,
-               "monthly": self.monthly}
+               "monthly": self.monthly, "indicator_progress": prog.reset_index(drop=True)}
         return {name: _canonical(name, df) for name, df in out.items()}
+
+
+def _progress_rows(ind: pd.DataFrame) -> pd.DataFrame:
+    """Rows of the indicator_progress table from monitoring forms' indicators (index kept)."""
+    cols = list(TABLES["indicator_progress"].names)
+    if not len(ind) or "form_kind" not in ind:
+        return pd.DataFrame(columns=cols)
+    m = ind[(ind["form_kind"] == "monitoring") & ind["progress"].notna()
+            & ind["progress_month"].notna()]
+    reason, is_cat = parse_choice(m["deviation_reason"], DEVIATION_REASONS)
+    has = m["deviation_reason"].notna()
+    return pd.DataFrame({
+        "project_id": m["project_id"], "year": m["year"],
+        "month": m["progress_month"].astype("int64"), "level1": m["level1"],
+        "level2": m["level2"], "level3": m["level3"], "progress": m["progress"],
+        "expected": m["forecast"], "likelihood": m["likelihood"],
+        "deviation_reason": reason.where(has & is_cat, None),
+        "deviation_analysis": m["deviation_reason"].where(has & ~is_cat, None),
+        "measures": None}, index=m.index).reindex(columns=cols)
 
 
 def _canonical(name: str, df: pd.DataFrame) -> pd.DataFrame:
@@ -1194,7 +1231,9 @@ def _assemble(forms: list[_Form], issues: _Issues, year_arg: int | None,
                 w_dest.append(("form", f.idx, fld))
         for rec in f.indicators:
             d = {"form": f.idx, "file": f.file, "sheet": f.sheet, "project_id": code, "year": y,
-                 "kind_form": kind, "_row": rec["_row"]}
+                 "kind_form": kind, "_row": rec["_row"],
+                 "progress_month": (f.progress_month if f.progress_month is not None
+                                    else f.funds_meta["to_date_month"])}
             for nm in ("level1", "level2", "level3", "target", "direction", "unit", "actual",
                        "weight", "awarded", "deviation", "progress", "forecast", "likelihood"):
                 v, cell = rec.get(nm, (None, None))
@@ -1237,12 +1276,15 @@ def _assemble(forms: list[_Form], issues: _Issues, year_arg: int | None,
         pr["execution_weight"] = w
         pr["execution_awarded"] = rep["execution_awarded"]
         loc = {"file": f.file, "sheet": f.sheet, "form": i}
-        if pr["kind"] == "self_eval" and not np.isnan(w) and w != STANDARD_EXECUTION_WEIGHT:
+        if not np.isnan(w) and w != STANDARD_EXECUTION_WEIGHT:
             cell = next((r["weight"][1] for r in f.funds if "weight" in r), None)
-            issues.note(f"预算执行率 分值 is {w:g}; perfkit's rule profiles give it "
-                        f"{STANDARD_EXECUTION_WEIGHT:g} (domain.md §4.1), so its indicator "
-                        f"weights must add up to {100 - STANDARD_EXECUTION_WEIGHT:g}",
-                        cell=cell, value=w, **loc)
+            full = rep["_total_weight"]
+            full = 100.0 if np.isnan(full) else full
+            issues.note(f"预算执行率 分值 is {w:g} (the national profile gives "
+                        f"{STANDARD_EXECUTION_WEIGHT:g}, domain.md §4.1): written to the "
+                        f"project's 预算执行率分值 (execution_weight), so it is scored with the "
+                        f"form's own weights; its indicator weights must add up to "
+                        f"{full - w:g}", cell=cell, value=w, **loc)
         # budget rows
         _fund_rows(f, pr, fund_vals, bad_amount_cells, issues, bud_rows, mon_rows)
 
@@ -1417,7 +1459,8 @@ def _fund_rows(f: _Form, pr: dict, fund_vals: dict, bad_cells: set, issues: _Iss
 
 _IND_COLUMNS = ["form", "file", "sheet", "cell", "project_id", "year", "level1", "level2",
                 "level3", "kind", "direction", "unit", "target", "actual", "weight", "rating",
-                "awarded", "not_applicable", "deviation_reason", "level1_points", "progress",
+                "awarded", "not_applicable", "deviation_reason", "level1_points",
+                "form_kind", "progress_month", "progress",
                 "forecast", "likelihood", "target_value", "actual_value", "target_deadline",
                 "target_cell", "actual_cell", "weight_cell", "awarded_cell", "ok"]
 
@@ -1506,6 +1549,17 @@ def _indicators(recs: list[dict], issues: _Issues) -> pd.DataFrame:
     report(self_eval & a_txt.isna().to_numpy(), "actual", "实际完成值 is empty",
            values=a_txt, severity="note")
 
+    # monitoring forms: 完成目标可能性, and rows without progress
+    lk_raw = normalise(df["likelihood"])
+    likelihood, ok_lk = parse_choice(lk_raw, LIKELIHOODS)
+    report(~ok_lk, "likelihood", f"完成目标可能性 must be one of {' / '.join(LIKELIHOODS)}",
+           values=lk_raw)
+    likelihood = likelihood.where(ok_lk, None)
+    monitoring = (df["kind_form"] == "monitoring").to_numpy()
+    no_prog = monitoring & texts(df["progress"]).isna().to_numpy() & ~err
+    report(no_prog, "level3", "1-N月执行情况 is empty: no monitoring snapshot (指标监控) for this "
+           "indicator", values=l3, severity="note")
+
     # weights and self-awarded scores
     wa = _numbers(df["weight"].tolist() + df["awarded"].tolist(),
                   df["weight_cell"].tolist() + df["awarded_cell"].tolist(), meta + meta, issues,
@@ -1522,8 +1576,10 @@ def _indicators(recs: list[dict], issues: _Issues) -> pd.DataFrame:
         "target": t_txt, "actual": a_txt.where(~blank_actual, None),
         "weight": wv, "rating": resolved["rating"], "awarded": av, "not_applicable": None,
         "deviation_reason": texts(df["deviation"]),
-        "level1_points": points, "progress": texts(df["progress"]),
-        "forecast": texts(df["forecast"]), "likelihood": normalise(df["likelihood"]),
+        "level1_points": points, "form_kind": df["kind_form"],
+        "progress_month": pd.to_numeric(df["progress_month"], errors="coerce"),
+        "progress": texts(df["progress"]),
+        "forecast": texts(df["forecast"]), "likelihood": likelihood,
         "target_value": resolved["target_value"], "actual_value": resolved["actual_value"],
         "target_deadline": resolved["target_deadline"],
         "target_cell": df["target_cell"], "actual_cell": df["actual_cell"],

@@ -46,6 +46,8 @@ _NOTES = {
         "5. 定性指标请在“定性评级”中选 达成 / 部分达成 / 未达成；自评得分须落在评级对应区间内。",
         "6. 编码类列（项目编码、部门编码等）已设为文本格式，前导零会保留。",
         "7. 也可把每张表另存为 CSV 文件（UTF-8 或 GBK），文件名用表名，如 projects.csv 或 项目.csv。",
+        "8. “指标监控”表（可选）填写各指标在年中某月末的执行情况，每个指标每个监控月份一行；项目编码、年度和"
+        "一级/二级/三级指标须与“绩效指标”表中的指标一致。",
     ),
     "en": (
         "1. One sheet per table; sheet and column names may be English or Chinese (see below); "
@@ -60,6 +62,9 @@ _NOTES = {
         "6. Code columns (project_id, department_id …) are formatted as text; leading zeros stay.",
         "7. Each table may also be saved as a CSV file (UTF-8 or GBK) named after the table, "
         "e.g. projects.csv or 项目.csv.",
+        "8. The optional indicator_progress sheet (指标监控) gives each indicator's progress at the "
+        "end of a month during the year, one row per indicator and month; project code, year "
+        "and level 1/2/3 must match an indicator of the indicators sheet.",
     ),
 }
 _ID_COLUMNS = {"project_id", "department_id", "township_id", "respondent_id"}
@@ -73,6 +78,8 @@ _DOC_ZH = {
     "budget": "项目资金，按项目、年度和资金来源分行，单位万元（对应自评表“项目资金”栏）。",
     "monthly": "月度累计支出数（万元），用于预算执行进度监控（双监控）。",
     "indicators": "绩效指标，每个项目每年的每个三级指标一行。",
+    "indicator_progress": "指标监控：各绩效指标截至某月末的执行情况（绩效监控表的1-N月执行情况、全年预计完成情况、"
+                          "完成目标可能性、偏差原因和完善措施），每个指标每个监控月份一行，用于“双监控”。",
     "departments": "部门整体支出绩效评价所需的部门数据。",
     "townships": "乡镇街道财政运行综合绩效评价所需数据。",
     "survey": "满意度调查问卷，每位受访者一行（公众评判法）。",
@@ -86,6 +93,14 @@ _DOC_ZH = {
     ("indicators", "target"): "数字，或按表格原样填写的文本（≥95%、≤30万元、按时完成、2024年12月底前）",
     ("indicators", "rating"): "定性指标的评级：达成 / 部分达成 / 未达成",
     ("indicators", "awarded"): "单位自评得分，将与按规则计算的得分比对",
+    ("indicator_progress", "month"): "监控月份：截至该月末（1-N月中的N）",
+    ("indicator_progress", "progress"): "截至该月末的累计完成值：数字，或与“实际完成值”写法相同的文本（24万平方米、96%、"
+                                        "2024年5月、按时完成）；不含数字的进度说明（按计划推进）按文本保留",
+    ("indicator_progress", "expected"): "全年预计完成值，写法同“累计完成值”",
+    ("indicator_progress", "likelihood"): "单位判断的完成目标可能性：确定能 / 有可能 / 不可能",
+    ("indicator_progress", "deviation_reason"): "偏差原因类别：经费保障 / 制度保障 / 人员保障 / 硬件条件保障 / 其他",
+    ("indicator_progress", "deviation_analysis"): "偏差原因的文字分析",
+    ("indicator_progress", "measures"): "纠偏的完善措施",
     ("survey", "response"): "1–5（5 = 非常满意），或文字：非常满意 / 满意 / 一般 / 不满意 / 非常不满意",
 }
 

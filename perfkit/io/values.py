@@ -46,8 +46,8 @@ from ..model.schema import BUDGET_TYPES, DIRECTIONS, FUND_SOURCES, FUNDING_MODES
     RATINGS
 
 __all__ = ["to_text", "texts", "normalise", "parse_number", "parse_target", "parse_bool",
-           "parse_choice", "parse_list", "resolve_indicators", "enum_variants", "BLANK_MARKERS",
-           "ON_TIME", "LATE"]
+           "parse_choice", "parse_list", "resolve_indicators", "resolve_progress",
+           "enum_variants", "BLANK_MARKERS", "ON_TIME", "LATE"]
 
 #: cell texts that mean "nothing here" on the forms (after NFKC and trimming)
 BLANK_MARKERS = frozenset({"-", "--", "---", "—", "——", "–", "/", "//", "\\", "─"})
@@ -683,3 +683,95 @@ def resolve_indicators(target: pd.Series, actual: pd.Series, *, direction: pd.Se
     }, index=idx)
     iss = pd.DataFrame(issues, columns=["index", "column", "value", "rule", "severity"])
     return resolved, iss
+
+
+# --------------------------------------------------------------------------------------------
+# in-year progress of indicators (绩效监控表: 1–N月执行情况, 全年预计完成情况)
+# --------------------------------------------------------------------------------------------
+def resolve_progress(values: pd.Series, *, target_value: pd.Series, target_deadline: pd.Series,
+                     kind: pd.Series, direction: pd.Series, unit: pd.Series,
+                     year: pd.Series | int | None = None) -> tuple[pd.Series, pd.DataFrame]:
+    """Read the progress to date (1–N月执行情况) or the expected full-year value (全年预计完成值)
+    of indicators, against the indicators' resolved targets.
+
+    Parameters
+    ----------
+    values : Series
+        Raw cells as printed: ``1250``, ``24万平方米``, ``96%``, ``按时完成``, ``2024年5月``,
+        ``按计划推进``.
+    target_value, target_deadline, kind, direction, unit : Series
+        The indicator's target as :func:`resolve_indicators` resolved it (aligned with
+        ``values``; NaN/None where the indicator is unknown).
+    year : Series or int, optional
+        Budget year of each row (for dates without a year).
+
+    Returns
+    -------
+    value : Series of float
+        The number read (percent in percent units). For a deadline target: a date gives its
+        month index (``year * 12 + month``, comparable with the target), an on-time word
+        (:data:`ON_TIME`) the target's value, a late word (:data:`LATE`) NaN. Text without a
+        number (``按计划推进``, ``进度滞后``) is a valid status without a value: NaN.
+    issues : DataFrame
+        ``index``, ``column`` (always ``"value"``), ``value``, ``rule``, ``severity`` (``error``
+        or ``note``), as :func:`resolve_indicators` returns them.
+
+    Notes
+    -----
+    Errors: text perfkit cannot read (``90%-100%``, ``较上年提高5%``); a date where the target
+    is not a deadline. Notes: a unit that differs from the indicator's unit; a fraction (0.96)
+    against a percent target (read as percent points, as for 实际完成值).
+    """
+    idx = values.index
+    values = _as_series(values)
+    # plain numbers (1250, 96%, 24万平方米: most cells) are read as numbers; only the rest
+    # (dates, 按时完成, ≥95%, 按计划推进 …) goes through parse_target
+    nums = _number_parts(values)
+    dateish = nums["unit"].fillna("").str.contains("[年月日季]", regex=True)
+    plain = (nums["ok"] & ~nums["blank"] & ~dateish).to_numpy()
+    p = pd.DataFrame({"direction": None, "value": nums["value"].where(plain),
+                      "unit": nums["unit"].where(plain, None), "qualitative": False,
+                      "deadline": None, "ok": True}, index=idx)
+    rest = ~plain & ~nums["blank"].to_numpy()
+    if rest.any():
+        yr = year[rest] if isinstance(year, pd.Series) else year
+        parsed = parse_target(values[rest], year=yr)
+        p = pd.concat([p[~rest], parsed]).reindex(idx)
+    p = p.astype({"value": float, "ok": bool, "qualitative": bool})
+    is_txt = pd.Series(rest, index=idx)
+    txt = texts(values)
+    tv = pd.to_numeric(target_value.reindex(idx), errors="coerce").astype(float)
+    is_dl = target_deadline.reindex(idx).notna()
+    kind = kind.reindex(idx)
+    direction = direction.reindex(idx)
+    u_ind = normalise(unit.reindex(idx))
+    value = p["value"].astype(float).copy()
+    issues: list[dict] = []
+
+    def issue(mask, rule, severity="error"):
+        mask = mask.fillna(False).astype(bool)
+        for i in mask[mask].index:
+            issues.append({"index": i, "column": "value", "value": txt.get(i), "rule": rule,
+                           "severity": severity})
+
+    key = pd.Series(None, index=idx, dtype=object)
+    key[is_txt] = _key(values[is_txt])
+    on_time = is_dl & key.isin(ON_TIME)
+    value[on_time] = tv[on_time]
+    value[is_dl & key.isin(LATE)] = np.nan
+    dated = p["deadline"].notna()
+    issue(dated & ~is_dl & (kind != "定性"),
+          "the value is a date but the indicator's target is not a deadline")
+    value[dated & ~is_dl] = np.nan
+    issue(~p["ok"], "value not understood: write a number (96%, 1250), a date for a deadline "
+          "(2024年5月), or a short text (按计划推进)")
+    quant = kind == "定量"
+    u_val = p["unit"]
+    issue(quant & ~is_dl & u_val.notna() & u_ind.notna() & (u_val != u_ind),
+          "unit differs from the indicator's unit", "note")
+    frac = quant & (u_ind == "%") & u_val.isna() & direction.isin(["≥", "="]) & (tv >= 50) & \
+        (value > 0) & (value <= 1)
+    issue(frac, "the value looks like a fraction but the target is in percent (read as percent "
+          "points)", "note")
+    iss = pd.DataFrame(issues, columns=["index", "column", "value", "rule", "severity"])
+    return value.rename(getattr(values, "name", None)), iss

@@ -36,7 +36,10 @@ column), a choice not in the list (with the usual variants accepted, see
 是/否, duplicate keys (each duplicate names the row of the first occurrence), and foreign keys
 (a budget/monthly/indicator/survey row whose project and year are not in the projects sheet, a
 project whose department and year are not in the departments sheet). Indicator targets and
-actuals are read by :func:`perfkit.io.values.resolve_indicators`.
+actuals are read by :func:`perfkit.io.values.resolve_indicators`. Each row of the optional
+indicator_progress sheet (指标监控) must name an indicator of the indicators sheet (same project,
+year and 一级/二级/三级指标); its 累计完成值 and 全年预计完成值 are read against that indicator's
+target by :func:`perfkit.io.values.resolve_progress`.
 
 Output dtypes
 -------------
@@ -45,6 +48,8 @@ columns: float64; required int columns: int64; optional int columns: float64 (Na
 bool columns: pandas ``boolean``. The indicators table gains ``target_value``, ``actual_value``
 (float), ``target_text``, ``actual_text`` (the cells as read) and ``target_deadline``
 (``"YYYY-MM"`` for deadline targets); ``target``/``actual`` hold the NFKC-normalised text.
+The indicator_progress table gains ``progress_value``, ``expected_value`` (float) and
+``progress_text``, ``expected_text`` (the cells as read) likewise.
 
 Speed
 -----
@@ -103,15 +108,20 @@ from ..model.schema import TABLES, Column, Table
 from ..model.workbook import ROW, SHEET, Workbook
 from . import csvio
 from .values import (BLANK_MARKERS, _key1, _number_parts, normalise, parse_bool, parse_choice,
-                     parse_list, resolve_indicators, texts, to_text)
+                     parse_list, resolve_indicators, resolve_progress, texts, to_text)
 
-__all__ = ["read_workbook", "HEADER_SCAN_ROWS", "INDICATOR_EXTRAS"]
+__all__ = ["read_workbook", "prime_cache", "cached_workbooks", "clear_cache", "HEADER_SCAN_ROWS",
+           "INDICATOR_EXTRAS", "PROGRESS_EXTRAS"]
 
 #: the header row is looked for among this many first non-empty rows
 HEADER_SCAN_ROWS = 6
 #: columns the reader adds to the indicators table
 INDICATOR_EXTRAS = ("target_value", "actual_value", "target_text", "actual_text",
                     "target_deadline")
+#: columns the reader adds to the indicator_progress table (指标监控)
+PROGRESS_EXTRAS = ("progress_value", "expected_value", "progress_text", "expected_text")
+#: the columns of the indicator_progress table that are read against the indicator's target
+_PROGRESS_VALUES = ("progress", "expected")
 #: at most this many cells are filled from merged ranges in one sheet
 MAX_MERGED_CELLS = 500_000
 #: an .xlsx file larger than this on disk is refused (a district workbook is a few MB)
@@ -965,6 +975,9 @@ def _empty_frame(t: Table) -> pd.DataFrame:
     if t.name == "indicators":
         for e in INDICATOR_EXTRAS:
             data[e] = pd.Series(dtype=float if e.endswith("_value") else object)
+    if t.name == "indicator_progress":
+        for e in PROGRESS_EXTRAS:
+            data[e] = pd.Series(dtype=float if e.endswith("_value") else object)
     data[ROW] = pd.Series(dtype="int64")
     data[SHEET] = pd.Series(dtype=object)
     return pd.DataFrame(data)
@@ -1133,12 +1146,19 @@ def _build_table(t: Table, sh: RawSheet, col: Collector, notes: list, meta: dict
             out[c.name] = year
         elif t.name == "indicators" and c.name in ("target", "actual"):
             out[c.name] = normalise(txt)
+        elif t.name == "indicator_progress" and c.name in _PROGRESS_VALUES:
+            out[c.name] = normalise(txt)
         else:
             out[c.name] = _convert(ctx, c, r, txt, rownums)
 
     df = pd.DataFrame(out)
     if t.name == "indicators":
         _indicators(ctx, df, shown, rownums, n, notes, where)
+    if t.name == "indicator_progress":
+        for c in _PROGRESS_VALUES:          # values come with the indicators (_progress)
+            df[f"{c}_value"] = np.nan
+            df[f"{c}_text"] = (shown[c].astype(object) if c in shown
+                               else pd.Series([None] * n, dtype=object))
     for c in t.columns:
         if c.dtype == "int" and c.required and df[c.name].notna().all():
             df[c.name] = df[c.name].astype("int64")
@@ -1199,6 +1219,61 @@ def _indicators(ctx: _Ctx, df: pd.DataFrame, raw: dict, rownums, n: int, notes: 
         else:
             notes.append(f"{where}, row {row}, column {label!r}: {rec.rule} "
                          f"(found {rec.value!r})")
+
+
+def _progress(tables: dict, ctxs: dict, notes: list) -> None:
+    """Match each indicator_progress row with its indicator and read its values against the
+    indicator's target (in place). A row whose project and year exist but whose indicator does
+    not is an error (a project or year that does not exist is reported by the key checks)."""
+    name = "indicator_progress"
+    df = tables[name]
+    if name not in ctxs or df.empty:
+        return
+    ctx = ctxs[name]
+    key = ["project_id", "year", "level1", "level2", "level3"]
+    if not set(key) <= ctx.present:
+        return                                  # a missing column is reported already
+    ind = tables["indicators"]
+    cols = ["kind", "direction", "unit", "target_value", "target_deadline"]
+    look = ind.dropna(subset=key).drop_duplicates(key)[key + cols].assign(_found=True)
+    left = df[key].astype({"year": float})
+    m = left.merge(look.astype({"year": float}), on=key, how="left").set_axis(df.index)
+    complete = df[key].notna().all(axis=1)
+    known_py = pd.MultiIndex.from_frame(
+        tables["projects"][["project_id", "year"]].astype(object).astype({"year": float})
+    ) if not tables["projects"].empty else pd.MultiIndex.from_arrays([[], []])
+    py = pd.MultiIndex.from_frame(left[["project_id", "year"]].astype(object))
+    unknown = complete & m["_found"].isna() & pd.Series(py.isin(known_py), index=df.index)
+    for i in df.index[unknown.to_numpy()]:
+        r = df.loc[i]
+        ctx.add(f"refers to an unknown indicator (绩效指标) of project {r['project_id']} in "
+                f"{int(r['year'])}: no row {r['level1']} / {r['level2']} / {r['level3']} in "
+                f"{ctxs['indicators'].sheet.label if 'indicators' in ctxs else '绩效指标'!r}",
+                row=int(r[ROW]) if ROW in r else None, column=ctx.label("level3"),
+                value=f"{r['level1']} / {r['level2']} / {r['level3']}")
+    where = f"sheet {ctx.sheet.sheet!r}" if ctx.sheet.sheet else f"file {ctx.sheet.label!r}"
+    rows = df[ROW].to_numpy() if ROW in df else np.full(len(df), None)
+    for c in _PROGRESS_VALUES:
+        if c not in ctx.present:
+            continue
+        value, issues = resolve_progress(
+            df[f"{c}_text"], target_value=m["target_value"],
+            target_deadline=m["target_deadline"], kind=m["kind"], direction=m["direction"],
+            unit=m["unit"], year=df["year"])
+        df[f"{c}_value"] = value.astype(float)
+        label = ctx.label(c)
+        pos = {ix: k for k, ix in enumerate(df.index)}
+        for rec in issues.itertuples(index=False):
+            if pd.isna(m.at[rec.index, "_found"]):
+                continue                        # no indicator: reported above (or by the keys)
+            row = rows[pos[rec.index]]
+            row = int(row) if row is not None else None
+            if rec.severity == "error":
+                ctx.add(rec.rule, row=row, column=label, value=rec.value)
+                df.loc[rec.index, f"{c}_value"] = np.nan
+            else:
+                notes.append(f"{where}, row {row}, column {label!r}: {rec.rule} "
+                             f"(found {rec.value!r})")
 
 
 # ============================================================================================
@@ -1300,10 +1375,77 @@ def read_workbook(path: str | Path, *, years: Iterable[int] | None = None,
         return _MEMO[key]
     wb = _read_workbook(path, years=years)
     if key is not None:
-        if len(_MEMO) >= _MEMO_SIZE:
-            _MEMO.pop(next(iter(_MEMO)))
-        _MEMO[key] = wb
+        _remember(key, wb)
     return wb
+
+
+def _remember(key: tuple, wb: Workbook) -> None:
+    if len(_MEMO) >= _MEMO_SIZE:
+        _MEMO.pop(next(iter(_MEMO)))
+    _MEMO[key] = wb
+
+
+def prime_cache(path: str | Path, *, years: Iterable[int] | None = None) -> bool:
+    """Read a workbook into this process's read cache ahead of use.
+
+    A fork server calls it before forking its report processes, so that each report's
+    :func:`read_workbook` finds the district in memory instead of reading it again.
+
+    Parameters
+    ----------
+    path : str or Path
+        As :func:`read_workbook`.
+    years : iterable of int, optional
+        As :func:`read_workbook` (the cache holds each ``years`` selection apart).
+
+    Returns
+    -------
+    bool
+        True if the workbook is now in the cache (read now, or already there). False if its
+        reading warned: such a workbook is not cached, so that every later
+        :func:`read_workbook` reads it again and its warnings appear where it is called (in
+        each report's notebook), instead of once, silently, here.
+
+    Raises
+    ------
+    InputError, InputErrors
+        As :func:`read_workbook`, for a missing or invalid workbook (nothing is cached).
+    """
+    import warnings
+
+    key = _memo_key(Path(path), years)
+    if key is None:                      # unreadable path or bad years: raise as the reader does
+        _read_workbook(path, years=years)
+        return False
+    if key in _MEMO:
+        return True
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        wb = _read_workbook(path, years=years)
+    if caught:
+        return False
+    _remember(key, wb)
+    return True
+
+
+def cached_workbooks() -> list[tuple[str, tuple[int, ...] | None]]:
+    """The workbooks in this process's read cache, oldest first, as ``(absolute path, years)``
+    (``years`` None for every year); at most four are kept."""
+    return [(k[0], k[2]) for k in _MEMO]
+
+
+def clear_cache(path: str | Path | None = None) -> int:
+    """Forget the workbooks read by this process (only those at ``path``, if given; every
+    ``years`` selection of it). Returns how many cache entries were dropped."""
+    if path is None:
+        n = len(_MEMO)
+        _MEMO.clear()
+        return n
+    where = str(Path(path).resolve())
+    drop = [k for k in _MEMO if k[0] == where]
+    for k in drop:
+        del _MEMO[k]
+    return len(drop)
 
 
 def _read_workbook(path: str | Path, *, years: Iterable[int] | None = None) -> Workbook:
@@ -1388,6 +1530,7 @@ def _read_workbook(path: str | Path, *, years: Iterable[int] | None = None) -> W
             continue
         meta["sheets"][name] = sh.label
         tables[name], ctxs[name] = _build_table(t, sh, col, notes, meta, yrs)
+    _progress(tables, ctxs, notes)
     _check_keys(tables, ctxs, col)
     _check_refs(tables, ctxs, set(raws), col)
     col.raise_if_any()

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 __all__ = ["Column", "Table", "TABLES", "table", "BUDGET_TYPES", "FUNDING_MODES", "DIRECTIONS",
-           "KINDS", "RATINGS", "FUND_SOURCES", "LEVEL1", "LEVEL2"]
+           "KINDS", "RATINGS", "FUND_SOURCES", "LEVEL1", "LEVEL2", "DEVIATION_REASONS",
+           "LIKELIHOODS"]
 
 DType = Literal["str", "float", "int", "bool", "enum", "list"]
 
@@ -28,6 +29,10 @@ KINDS = ("定量", "定性")
 RATINGS = ("达成", "部分达成", "未达成")
 #: 资金来源 rows of the 自评表 (domain.md §9.1)
 FUND_SOURCES = ("当年财政拨款", "上年结转资金", "其他资金")
+#: 偏差原因 categories of the monitoring table (绩效监控表) [S: K code]
+DEVIATION_REASONS = ("经费保障", "制度保障", "人员保障", "硬件条件保障", "其他")
+#: 完成目标可能性 (likelihood of attaining the target) on the monitoring table [V-by-example: K]
+LIKELIHOODS = ("确定能", "有可能", "不可能")
 #: the operational indicator tree of domain.md §3.1
 LEVEL1 = ("产出指标", "效益指标", "满意度指标")
 LEVEL2 = {
@@ -104,6 +109,12 @@ PROJECTS = Table(
         Column("achievement", "实际完成情况", required=False),
         Column("execution_note", "执行率偏低说明", required=False,
                doc="written explanation required when execution < 90% (domain.md §4.2)"),
+        Column("execution_weight", "预算执行率分值", "float", required=False, min=0, max=100,
+               aliases=("预算执行率权重", "资金权重", "执行率分值"),
+               doc="the 预算执行率 weight (分值/权重) printed on the unit's own form; blank: the "
+                   "rule profile's (10). When given, the project's indicator weights must add "
+                   "up to 总分 − this weight (100 − 9 = 91), and the scoring states any "
+                   "departure from the profile. `perfkit import-forms` fills it from the form."),
         Column("problems", "存在问题", required=False),
         Column("measures", "改进措施", required=False),
     ),
@@ -162,6 +173,45 @@ INDICATORS = Table(
         Column("not_applicable", "不适用", "bool", required=False),
         Column("deviation_reason", "偏差原因分析及改进措施", required=False,
                aliases=("偏差原因",)),
+    ),
+)
+
+INDICATOR_PROGRESS = Table(
+    "indicator_progress", "指标监控", key=("project_id", "year", "month", "level1", "level2",
+                                        "level3"),
+    required=False, aliases=("绩效目标执行监控", "指标执行监控", "指标进度"),
+    refs=(("project_id", "projects", "project_id"),),
+    doc="In-year progress of each indicator at the end of a month, as the monitoring table "
+        "(绩效监控表) reports it: 1–N月执行情况, 全年预计完成情况, 完成目标可能性, 偏差原因 and 完善措施 "
+        "(domain.md §6), for dual monitoring (双监控). One row per indicator and month reported; "
+        "each row names an indicator of the indicators sheet (same project, year and "
+        "一级/二级/三级指标). Monitoring at the end of month m uses each indicator's latest row "
+        "with month ≤ m.",
+    columns=(
+        Column("project_id", "项目编码", aliases=("项目编号", "项目代码")),
+        _year,
+        Column("month", "月份", "int", min=1, max=12, aliases=("监控月份", "截至月份"),
+               doc="end of which month the values are reported (1–N月: N)"),
+        Column("level1", "一级指标", "enum", choices=LEVEL1),
+        Column("level2", "二级指标"),
+        Column("level3", "三级指标"),
+        Column("progress", "累计完成值", aliases=("1-N月执行情况", "1-N月实际完成值", "执行情况",
+                                              "累计完成情况", "截至当月完成值"),
+               doc="progress to date (1–N月实际完成值): a number, or text as the indicators "
+                   "sheet's 实际完成值 (24万平方米, 96%, 2024年5月, 按时完成); a status without a "
+                   "number (按计划推进) is kept as text, without a value"),
+        Column("expected", "全年预计完成值", required=False,
+               aliases=("全年预计完成情况", "预计全年完成值", "预计完成值"),
+               doc="expected full-year value (全年预计完成情况), read like 累计完成值"),
+        Column("likelihood", "完成目标可能性", "enum", required=False, choices=LIKELIHOODS,
+               doc="the unit's own judgement: " + " / ".join(LIKELIHOODS)),
+        Column("deviation_reason", "偏差原因", "enum", required=False, choices=DEVIATION_REASONS,
+               aliases=("偏差原因类别",),
+               doc="category of the deviation: " + " / ".join(DEVIATION_REASONS)),
+        Column("deviation_analysis", "偏差原因分析", required=False, aliases=("偏差原因说明",),
+               doc="the deviation explained in words"),
+        Column("measures", "完善措施", required=False, aliases=("纠偏措施", "改进措施"),
+               doc="corrective measures (纠偏措施)"),
     ),
 )
 
@@ -230,7 +280,8 @@ SURVEY = Table(
 )
 
 TABLES: dict[str, Table] = {t.name: t for t in
-                            (PROJECTS, BUDGET, MONTHLY, INDICATORS, DEPARTMENTS, TOWNSHIPS, SURVEY)}
+                            (PROJECTS, BUDGET, MONTHLY, INDICATORS, INDICATOR_PROGRESS, DEPARTMENTS,
+                             TOWNSHIPS, SURVEY)}
 
 
 def table(name: str) -> Table:

@@ -24,6 +24,8 @@ __all__ = [
     "export_html", "render_results_html", "find_external_refs",
     # xlsx
     "write_self_eval_table", "write_summary",
+    # pdf (optional extra: pip install 'perfkit[pdf]')
+    "export_pdf", "pdf_available",
 ]
 
 _LAZY = {
@@ -32,6 +34,7 @@ _LAZY = {
     "figure_bytes": "figures", "save_figure": "figures",
     "export_html": "html", "render_results_html": "html", "find_external_refs": "html",
     "write_self_eval_table": "xlsx", "write_summary": "xlsx",
+    "export_pdf": "pdf", "pdf_available": "pdf",
 }
 
 

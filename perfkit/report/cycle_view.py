@@ -840,7 +840,7 @@ TEXT.update({
                     "Handling: continue {c}, reallocate {r}, suspend or stop {s}. Likelihood "
                     "'possible' {p}, 'unlikely' {u}: a deviation analysis ({reasons}) and "
                     "corrective measures are required."),
-    "mo.attention_table": ("表2 需处理的项目", "Table 2 Projects needing action"),
+    "mo.attention_table": ("表3 需处理的项目", "Table 3 Projects needing action"),
     "mo.rec1": ("对红灯且预计无法完成的项目，按“调剂”或“暂缓或停止拨款”处理，资金统筹用于亟需领域。",
                 "Reallocate, suspend or stop funding for red-light projects that cannot catch up."),
     "mo.rec2": ("对执行节点未达要求的项目，由主管部门在10个工作日内提出继续执行、调剂或取消的意见。",
@@ -850,6 +850,18 @@ TEXT.update({
                 "Check how progress was reported where target attainment and execution diverge."),
     "mo.period_note": ("注：报告编号“{sid}”与监控时点 {year}-{month:02d} 不一致，请核对。",
                        "Note: the report id '{sid}' does not match the period {year}-{month:02d}."),
+    "mo.title_dept": ("{dept}{year}年1—{month}月预算绩效运行监控报告",
+                      "Performance monitoring report, {dept}, January–{month_en} {year}"),
+    "mo.name": ("{year}年1—{month}月绩效运行监控", "Performance monitoring, {year}-{month:02d}"),
+    "mo.name_dept": ("{dept}{year}年1—{month}月绩效运行监控",
+                     "Performance monitoring, {dept}, {year}-{month:02d}"),
+    "mo.scope_dept": ("本报告范围：{dept}的项目（主管部门汇总所属单位项目的监控情况）；全年执行预测的模型按全区各部门"
+                      "项目的往年数据估计，与全区监控报告相同。", "Scope: the projects of {dept} "
+                      "(the department sums up its units' monitoring); the year-end forecast "
+                      "model is fitted on earlier years of every department's projects, as in "
+                      "the district's report."),
+    "mo.proj_table": ("表1 各项目执行进度", "Table 1 Execution by project"),
+    "mo.fig_dept": ("图1 各项目执行进度", "Figure 1 Execution by project"),
     "mo.light": ("灯", "Light"), "mo.ratio": ("进度比", "Ratio"),
     "mo.fc": ("预测全年执行率", "Forecast"), "mo.likelihood": ("完成目标可能性", "Likelihood"),
     "mo.handling_h": ("处理建议", "Handling"), "mo.exec_td": ("累计支出（万元）", "Paid to date"),
@@ -857,7 +869,50 @@ TEXT.update({
     "mo.budget_red": ("红灯预算（万元）", "Red budget"), "mo.n_cp": ("节点未达", "Checkpoint missed"),
     "mo.n_gap": ("偏差超限", "Gap"), "mo.month": ("监控月份", "Month"),
     "mo.cp_missed": ("未达节点", "Checkpoints missed"),
+    "mo.src": ("目标完成进度取自{src}；{gap}。", "Target attainment uses {src}; {gap}."),
+    "mo.src.indicator_progress": ("“指标监控”表中各指标截至{month}月末最近一次填报的累计完成值",
+                                  "each indicator's latest snapshot up to the end of month "
+                                  "{month} in the indicator_progress sheet (指标监控)"),
+    "mo.src.actual_value": ("“绩效指标”表的实际完成值（工作簿无本年度“指标监控”数据；该值常为年末值，目标完成进度与"
+                            "预算执行进度的比较仅供参考）", "the actual values of the indicators "
+                            "sheet (the workbook has no indicator_progress rows for the year; "
+                            "they are often year-end values, so the gap check is indicative "
+                            "only)"),
+    "mo.src_months": ("本年度指标监控数据报送月份：{months}。", "Months reported in the "
+                      "indicator_progress sheet this year: {months}."),
+    "mo.gap_cum": ("偏差比较只计入随年度累计完成的正向定量指标（数量、里程、金额等），比率、上限、等于和时限类指标"
+                   "不计入", "the gap check counts only the ≥ indicators that accumulate during "
+                   "the year (counts, lengths, amounts), not rates, ceilings, equalities or "
+                   "deadlines"),
+    "mo.gap_all": ("偏差比较计入全部定量指标（时限类除外）", "the gap check counts every "
+                   "quantitative indicator except deadlines"),
+    "mo.no_snap": ("{n} 个计入比较的指标无{month}月及以前的监控数据，未计入目标完成进度。",
+                   "{n} indicator(s) of the gap check have no snapshot up to month {month} and "
+                   "are left out of the attainment."),
+    "mo.target_lk": ("按指标判断完成目标可能性（单位填报，未填报的按全年预计完成值判断）：确定能 {c} 个项目、有可能 {p} "
+                     "个、不可能 {u} 个、未判断 {na} 个；“有可能”或“不可能”的指标 {ni} 个，{nr} 个项目有指标未填写偏差"
+                     "原因或完善措施，{nc} 个项目填报的可能性与全年预计完成值不符。",
+                     "Likelihood of attaining the targets, by indicator (as stated, else from "
+                     "the expected full-year value): certain {c} project(s), possible {p}, "
+                     "unlikely {u}, not assessed {na}; {ni} indicator(s) possible or "
+                     "unlikely; {nr} project(s) give no deviation reason or measure for some "
+                     "of them; {nc} project(s) state a likelihood that contradicts their "
+                     "expected value."),
+    "mo.reasons": ("偏差原因分布：{items}。", "Deviation reasons: {items}."),
+    "mo.reason_item": ("{r} {n} 个", "{r} {n}"),
+    "mo.risk_table": ("表2 完成目标可能性为“有可能”或“不可能”的指标",
+                      "Table 2 Indicators possible or unlikely to attain their target"),
+    "mo.target_h": ("年度指标值", "Target"), "mo.progress_h": ("累计完成值", "Progress"),
+    "mo.att_h": ("完成进度", "Attainment"), "mo.expected_h": ("全年预计", "Expected"),
+    "mo.reason_h": ("偏差原因", "Reason"), "mo.analysis_h": ("原因分析", "Analysis"),
+    "mo.measures_h": ("完善措施", "Measures"), "mo.target_lk_h": ("目标完成可能性",
+                                                             "Target likelihood"),
+    "mo.rec4": ("对完成目标可能性为“有可能”或“不可能”的指标，由实施单位分析偏差原因、提出纠偏措施，未填写的应补报。",
+                "Units analyse the deviation and propose corrective measures for indicators "
+                "possible or unlikely to attain their target; missing ones are to be supplied."),
 })
+_DEV_REASON_EN = {"经费保障": "funding", "制度保障": "rules and procedures", "人员保障": "staffing",
+                  "硬件条件保障": "equipment and facilities", "其他": "other"}
 
 _LIGHT_ZH = {"red": ("红灯", "red"), "yellow": ("黄灯", "yellow"), "green": ("绿灯", "green")}
 _HANDLING_EN = {"继续执行": "continue", "调剂": "reallocate", "暂缓或停止拨款": "suspend or stop"}
@@ -870,10 +925,20 @@ def monitoring_results(result, subject_id: str, *, profile: Any = "national") ->
     """results.json of a monitoring report: :meth:`MonitoringResult.to_dict` (every project,
     the dashboard by department) plus the district totals the report states.
 
+    For one department (``result.department`` set by ``monitor(department=...)``) the subject
+    type is ``department``, ``department_id`` / ``department`` name it (``department`` is then
+    the name, not the dict of ``to_dict()``), the projects and the dashboard are the
+    department's, and ``district`` holds the department's totals (the 合计 row).
+
     ``district``: the district row of ``dashboard(None)``; ``forecast_summary``: the
     budget-weighted forecast and run-rate (Σ budget·forecast / Σ budget), the expected unspent
     amount and the count of projects per forecast method; ``counts``: projects by light,
-    handling and likelihood; ``rules``: the light, checkpoint and gap rules of the profile."""
+    handling, likelihood and target likelihood, indicators at risk and deviation reasons;
+    ``progress``: where the indicators' progress to date came from (``source``,
+    ``months`` reported, ``gap_indicators``, indicators without a snapshot);
+    ``indicators_at_risk``: every indicator whose likelihood is 有可能 or 不可能, with its
+    progress, expected value, reason and measures; ``rules``: the light, checkpoint and gap
+    rules of the profile."""
     from ..rules import load_profile
 
     d = result.to_dict()
@@ -894,13 +959,47 @@ def monitoring_results(result, subject_id: str, *, profile: Any = "national") ->
                   "monitoring").get("checkpoints") or {}) if int(k) <= int(result.month)),
               "gap_flag": int(p["gap_flag"].fillna(False).astype(bool).sum()),
               "no_quantitative": int((p["n_quantitative"] == 0).sum())}
+    ind = result.indicators
+    risk = ind[ind["likelihood"].isin(["有可能", "不可能"])] if "likelihood" in ind else ind.iloc[:0]
+    tl = p["target_likelihood"] if "target_likelihood" in p else pd.Series(None, index=p.index)
+    counts["target_likelihood"] = {**{k: int((tl == k).sum()) for k in _LIKELIHOOD_EN},
+                                   "none": int(tl.isna().sum())}
+    counts["indicators_at_risk"] = int(len(risk))
+    counts["at_risk_without_reason"] = int(sum(
+        1 for fl in p["flags"] for f in fl if f["code"] == "deviation_reason_missing"))
+    counts["likelihood_inconsistent"] = int(sum(
+        1 for fl in p["flags"] for f in fl if f["code"] == "likelihood_inconsistent"))
+    cats = list(result.deviation_reasons)
+    dev = ind["deviation_category"] if "deviation_category" in ind else pd.Series(dtype=object)
+    counts["deviation_reasons"] = {k: int((dev == k).sum()) for k in cats}
+    names = p.set_index("project_id")["name"] if "name" in p else pd.Series(dtype=object)
+    risk_rows = [{"project_id": r["project_id"], "name": names.get(r["project_id"]),
+                  **{c: r.get(c) for c in ("level1", "level2", "level3", "target",
+                                           "progress_month", "progress_text", "attainment",
+                                           "expected_text", "likelihood", "stated_likelihood",
+                                           "deviation_category", "deviation_analysis",
+                                           "measures")}}
+                 for r in risk.sort_values(["project_id"], kind="stable").to_dict("records")]
+    progress = {"source": getattr(result, "progress_source", "actual_value"),
+                "months": [int(m) for m in getattr(result, "progress_months", ())],
+                "gap_indicators": getattr(result, "gap_indicators", "cumulative"),
+                "n_no_progress": int(p["n_no_progress"].sum()) if "n_no_progress" in p else 0,
+                "projects_without_progress": int((p["n_no_progress"] > 0).sum())
+                if "n_no_progress" in p else 0}
     mon = load_profile(profile).get("monitoring")
     rules = {"light": jsonable(mon["light"]), "checkpoints": jsonable(mon.get("checkpoints")),
              "target_vs_budget_gap_pp": jsonable(mon.get("target_vs_budget_gap_pp")),
              "likelihood_target": jsonable(mon.get("likelihood_target"))}
-    return {"subject_id": str(subject_id), "subject_type": "district",
-            "name": f"{result.year}年1—{result.month}月绩效运行监控", "report": "monitoring",
-            **d, "district": dist, "forecast_summary": fs, "counts": counts, "rules": rules}
+    scope = getattr(result, "department", None)
+    dept = {"department_id": scope.get("department_id"), "department": scope.get("department")} \
+        if scope else {}
+    name = _t("mo.name_dept", "zh", dept=scope.get("department"), year=result.year,
+              month=result.month) if scope else _t("mo.name", "zh", year=result.year,
+                                                   month=result.month)
+    return {"subject_id": str(subject_id), "subject_type": "department" if scope else "district",
+            "name": name, "report": "monitoring", **d, **dept, "district": dist,
+            "forecast_summary": fs, "counts": counts, "rules": rules,
+            "progress": progress, "indicators_at_risk": jsonable(risk_rows)}
 
 
 def monitoring_outline(results: Mapping, *, lang: str = "zh", figures: bool = True) -> dict:
@@ -909,6 +1008,10 @@ def monitoring_outline(results: Mapping, *, lang: str = "zh", figures: bool = Tr
     _check_lang(lang)
     r = results
     year, month = r.get("year"), int(r.get("month"))
+    dept = r.get("department") if r.get("subject_type") == "department" else None
+    did = r.get("department_id") if dept else None
+    dept_label = (f"{dept}（{did}）" if lang == "zh" else f"{dept} ({did})") \
+        if dept and did and did != dept else dept
     dist, fs, c, rules = (r.get("district") or {}, r.get("forecast_summary") or {},
                           r.get("counts") or {}, r.get("rules") or {})
     prof = r.get("profile") or {}
@@ -923,8 +1026,20 @@ def monitoring_outline(results: Mapping, *, lang: str = "zh", figures: bool = Tr
               [(f"{k}月末{fmt_pct(v, 0)}" if lang == "zh" else f"end of month {k} {fmt_pct(v, 0)}")
                for k, v in cps.items()], lang)) if cps else _t("mo.cp_none", lang),
           _t("mo.gap_rule", lang, pp=f"{as_number(rules.get('target_vs_budget_gap_pp')) or 0:g}")]
+    prog = r.get("progress") or {}
+    src = prog.get("source") or r.get("progress_source") or "actual_value"
+    p1.append(_t("mo.src", lang, src=_t(f"mo.src.{src}", lang, month=month),
+                 gap=_t("mo.gap_all" if prog.get("gap_indicators") == "quantitative"
+                        else "mo.gap_cum", lang)))
+    if prog.get("months"):
+        p1.append(_t("mo.src_months", lang, months=_join(
+            [(f"{k}月" if lang == "zh" else str(k)) for k in prog["months"]], lang)))
+    if dept:
+        p1.append(_t("mo.scope_dept", lang, dept=dept_label))
     expected = f"{year}-{month:02d}"
-    if expected not in str(r.get("subject_id")):
+    # a department's report is named by the department's id, which says nothing of the period
+    if expected not in str(r.get("subject_id")) and not (
+            dept and str(r.get("subject_id")) in (str(did), str(dept))):
         p1.append(_t("mo.period_note", lang, sid=r.get("subject_id"), year=year, month=month))
     lc = c.get("light") or {}
     p2 = [_t("mo.exec", lang, month=month, exe=fmt_num(dist.get("executed_to_date")),
@@ -932,17 +1047,20 @@ def monitoring_outline(results: Mapping, *, lang: str = "zh", figures: bool = Tr
              yellow=lc.get("yellow", 0), green=lc.get("green", 0),
              bred=fmt_num(dist.get("budget_red")))]
     dash = r.get("dashboard") or []
-    t2 = _table(_t("mo.dash_table", lang), dash,
-                [("department", "department", None), ("n_projects", "n_projects", "0"),
-                 ("n_red", "mo.n_red", "0"), ("n_yellow", "mo.n_yellow", "0"),
-                 ("n_green", "mo.n_green", "0"), ("budget", "budget", _MONEY),
-                 ("executed_to_date", "mo.exec_td", _MONEY),
-                 ("execution_rate", "execution_rate", _F1P),
-                 ("budget_red", "mo.budget_red", _MONEY), ("n_checkpoint_missed", "mo.n_cp", "0"),
-                 ("n_gap", "mo.n_gap", "0")], lang)
-    figs = []
+    figs, note1 = [], []
+    if dept:
+        t2, figs, note1 = _monitoring_projects_table(r, lang, figures=figures)
+    else:
+        t2 = _table(_t("mo.dash_table", lang), dash,
+                    [("department", "department", None), ("n_projects", "n_projects", "0"),
+                     ("n_red", "mo.n_red", "0"), ("n_yellow", "mo.n_yellow", "0"),
+                     ("n_green", "mo.n_green", "0"), ("budget", "budget", _MONEY),
+                     ("executed_to_date", "mo.exec_td", _MONEY),
+                     ("execution_rate", "execution_rate", _F1P),
+                     ("budget_red", "mo.budget_red", _MONEY),
+                     ("n_checkpoint_missed", "mo.n_cp", "0"), ("n_gap", "mo.n_gap", "0")], lang)
     body = [x for x in dash if x.get("department") != "合计"]
-    if figures and body:
+    if figures and body and not dept:
         body = sorted(body, key=lambda x: -int(x.get("n_projects") or 0))
         figs.append(_figure(_stacked(
             [x["department"] for x in body],
@@ -954,6 +1072,33 @@ def monitoring_outline(results: Mapping, *, lang: str = "zh", figures: bool = Tr
     p3 = [_t("mo.cp", lang, k=c.get("checkpoints_passed", 0), n=c.get("checkpoint_missed", 0))
           if c.get("checkpoints_passed") else _t("mo.cp_no", lang),
           _t("mo.gap", lang, n=c.get("gap_flag", 0), nq=c.get("no_quantitative", 0))]
+    if prog.get("n_no_progress"):
+        p3.append(_t("mo.no_snap", lang, n=prog["n_no_progress"], month=month))
+    tlk = c.get("target_likelihood") or {}
+    if tlk:
+        p3.append(_t("mo.target_lk", lang, c=tlk.get("确定能", 0), p=tlk.get("有可能", 0),
+                     u=tlk.get("不可能", 0), na=tlk.get("none", 0),
+                     ni=c.get("indicators_at_risk", 0), nr=c.get("at_risk_without_reason", 0),
+                     nc=c.get("likelihood_inconsistent", 0)))
+    dr = {k: v for k, v in (c.get("deviation_reasons") or {}).items() if v}
+    if dr:
+        p3.append(_t("mo.reasons", lang, items=_join(
+            [_t("mo.reason_item", lang, r=k if lang == "zh" else _DEV_REASON_EN.get(k, k), n=v)
+             for k, v in sorted(dr.items(), key=lambda kv: -kv[1])], lang)))
+    risk = [{**x, "likelihood": x.get("likelihood") if lang == "zh" else _LIKELIHOOD_EN.get(
+                 x.get("likelihood"), x.get("likelihood")),
+             "deviation_category": x.get("deviation_category") if lang == "zh"
+             else _DEV_REASON_EN.get(x.get("deviation_category"), x.get("deviation_category"))}
+            for x in r.get("indicators_at_risk") or []]
+    risk_rows, risk_note = _truncate(risk, lang)
+    t3 = _table(_t("mo.risk_table", lang), risk_rows,
+                [("project_id", "project_id", None), ("name", "project_name", None),
+                 ("level3", "level3", None), ("target", "mo.target_h", None),
+                 ("progress_text", "mo.progress_h", None), ("attainment", "mo.att_h", _F1P),
+                 ("expected_text", "mo.expected_h", None),
+                 ("likelihood", "mo.likelihood", None),
+                 ("deviation_category", "mo.reason_h", None),
+                 ("measures", "mo.measures_h", None)], lang)
     methods = _join([_t("mo.method_note", lang, m=k, n=v)
                      for k, v in (fs.get("methods") or {}).items()], lang)
     p4 = [_t("mo.forecast", lang, fc=fmt_pct(fs.get("forecast_rate")),
@@ -988,16 +1133,23 @@ def monitoring_outline(results: Mapping, *, lang: str = "zh", figures: bool = Tr
         recs.append(_t("mo.rec2", lang))
     if c.get("gap_flag"):
         recs.append(_t("mo.rec3", lang))
+    if c.get("indicators_at_risk"):
+        recs.append(_t("mo.rec4", lang))
     return {
-        "title": _t("mo.title", lang, year=year, month=month, month_en=_MONTHS_EN[month - 1]),
+        "title": _t("mo.title_dept", lang, dept=dept, year=year, month=month,
+                    month_en=_MONTHS_EN[month - 1]) if dept
+        else _t("mo.title", lang, year=year, month=month, month_en=_MONTHS_EN[month - 1]),
         "meta": [[_t("code", lang), r.get("subject_id")], [_t("year", lang), year],
+                 *([[_t("department", lang), dept_label]] if dept else []),
                  [_t("mo.month", lang), month], [_t("n_projects", lang), dist.get("n_projects")],
                  [_t("execution_rate", lang), fmt_pct(dist.get("execution_rate"))],
                  [_t("profile", lang), f"{prof.get('id')} {prof.get('version')}"]],
         "sections": [
             _sec(_n1(1, lang) + _t("mo.s1", lang), paragraphs=p1),
-            _sec(_n1(2, lang) + _t("mo.s2", lang), paragraphs=p2, tables=[t2], figures=figs),
-            _sec(_n1(3, lang) + _t("mo.s3", lang), paragraphs=p3),
+            _sec(_n1(2, lang) + _t("mo.s2", lang), paragraphs=p2 + note1, tables=[t2],
+                 figures=figs),
+            _sec(_n1(3, lang) + _t("mo.s3", lang), paragraphs=p3 + risk_note,
+                 tables=[t3] if risk else []),
             _sec(_n1(4, lang) + _t("mo.s4", lang), paragraphs=p4),
             _sec(_n1(5, lang) + _t("mo.s5", lang), paragraphs=p5 + note,
                  tables=[t5] if att else []),
@@ -1006,9 +1158,38 @@ def monitoring_outline(results: Mapping, *, lang: str = "zh", figures: bool = Tr
         ]}
 
 
+def _monitoring_projects_table(r: Mapping, lang: str, *, figures: bool
+                               ) -> tuple[dict, list, list]:
+    """Table 1 (and figure 1) of a department's monitoring report: each of its projects'
+    execution and light, then the department's total (the dashboard's 合计 row); plus the
+    truncation note (if any)."""
+    dist = r.get("district") or {}
+    projects = sorted(r.get("projects") or [], key=lambda x: str(x.get("project_id")))
+    rows, note = _truncate(projects, lang)
+    light = lambda x: _LIGHT_ZH.get(x.get("light"), (x.get("light"),) * 2)[lang == "en"]  # noqa
+    total = {"project_id": "合计", "budget": dist.get("budget"),
+             "executed_to_date": dist.get("executed_to_date"),
+             "execution_rate": dist.get("execution_rate")}
+    t = _table(_t("mo.proj_table", lang), [*rows, total],
+               [("project_id", "project_id", None), ("name", "project_name", None),
+                ("budget", "budget", _MONEY), ("executed_to_date", "mo.exec_td", _MONEY),
+                ("execution_rate", "execution_rate", _F1P),
+                ("progress_ratio", "mo.ratio", _F2),
+                (lambda x: light(x) if x.get("light") else None, "mo.light", None),
+                ("checkpoints_missed", "mo.cp_missed", None)], lang)
+    figs = []
+    if figures and rows:
+        figs.append(_figure(_hbars([x.get("name") or x.get("project_id") for x in rows],
+                                   [x.get("execution_rate") for x in rows], None,
+                                   title=_t("mo.fig_dept", lang),
+                                   xlabel=_t("execution_rate", lang), pct=True),
+                            _t("mo.fig_dept", lang)))
+    return t, figs, note
+
+
 def monitoring_tables(results: Mapping, *, lang: str = "zh") -> dict[str, pd.DataFrame]:
-    """tables.xlsx of a monitoring report: the monitoring table of every project (§6 columns)
-    and the dashboard."""
+    """tables.xlsx of a monitoring report: the monitoring table of every project (§6 columns),
+    the dashboard and the indicators possible or unlikely to attain their target."""
     cols = {"project_id": "project_id", "name": "project_name", "department": "department",
             "budget": "budget", "executed_to_date": "mo.exec_td",
             "execution_rate": "execution_rate", "time_progress": "时间进度" if lang == "zh"
@@ -1019,8 +1200,16 @@ def monitoring_tables(results: Mapping, *, lang: str = "zh") -> dict[str, pd.Dat
             "forecast_upper": "预测上限" if lang == "zh" else "Upper",
             "run_rate_forecast": "简单外推" if lang == "zh" else "Run-rate",
             "forecast_unspent": "预计未支出（万元）" if lang == "zh" else "Expected unspent",
-            "likelihood": "mo.likelihood", "handling": "mo.handling_h",
-            "flag_codes": "提示" if lang == "zh" else "Flags"}
+            "likelihood": "mo.likelihood", "target_likelihood": "mo.target_lk_h",
+            "n_at_risk": "偏差指标数" if lang == "zh" else "Indicators at risk",
+            "handling": "mo.handling_h", "flag_codes": "提示" if lang == "zh" else "Flags"}
+    risk = {"project_id": "project_id", "name": "project_name", "level1": "level1",
+            "level2": "level2", "level3": "level3", "target": "mo.target_h",
+            "progress_month": "mo.month", "progress_text": "mo.progress_h",
+            "attainment": "mo.att_h", "expected_text": "mo.expected_h",
+            "stated_likelihood": "填报的可能性" if lang == "zh" else "Stated likelihood",
+            "likelihood": "mo.likelihood", "deviation_category": "mo.reason_h",
+            "deviation_analysis": "mo.analysis_h", "measures": "mo.measures_h"}
     return {
         "监控表" if lang == "zh" else "Monitoring": _frame(results.get("projects") or [], cols,
                                                           lang),
@@ -1032,6 +1221,8 @@ def monitoring_tables(results: Mapping, *, lang: str = "zh") -> dict[str, pd.Dat
             if lang == "zh" else "Expected unspent", "n_checkpoint_missed": "mo.n_cp",
             "n_gap": "mo.n_gap", "n_reallocate": "调剂" if lang == "zh" else "Reallocate",
             "n_suspend": "暂缓或停止拨款" if lang == "zh" else "Suspend"}, lang),
+        "偏差指标" if lang == "zh" else "Indicators at risk": _frame(
+            results.get("indicators_at_risk") or [], risk, lang),
     }
 
 
@@ -2077,6 +2268,22 @@ TEXT.update({
     "ap.carry_first": ("首年上年结转（万元）", "Carry-over, first year"), "ap.balance": ("结余（万元）", "Balance"),
     "ap.flags": ("提示", "Flags"), "ap.with": ("重复对象", "Overlaps with"),
 })
+TEXT.update({
+    "ap.title_dept": ("{dept}{year}年度绩效评价结果应用报告",
+                      "Application of evaluation results, {dept}, {year}"),
+    "ap.name": ("{year}年度绩效评价结果应用", "Application of evaluation results, {year}"),
+    "ap.name_dept": ("{dept}{year}年度绩效评价结果应用",
+                     "Application of evaluation results, {dept}, {year}"),
+    "ap.overview_dept": ("{dept}{year}年度 {n} 个项目完成绩效自评，预算合计 {budget} 万元。等级分布：{dist}。",
+                         "{dept}: {n} projects self-evaluated in {year}, budget {budget} (CNY "
+                         "10k). Grades: {dist}."),
+    "ap.overlap_dept": ("发现涉及本部门项目的疑似交叉重复 {n} 对（比对范围为全区各部门项目；表中 A 为本部门项目，B 为"
+                        "其他部门的项目），建议调整整合。", "{n} pair(s) of possibly overlapping "
+                        "projects involve this department (compared with every department's "
+                        "projects; A is this department's project, B the other's): adjust or "
+                        "merge."),
+    "ap.scope_dept": ("本报告范围：{dept}的项目。", "Scope: the projects of {dept}."),
+})
 _ADJUST = ("改进", "压缩", "削减或取消", "取消", "督促改进")
 
 
@@ -2084,8 +2291,26 @@ def application_results(proposal, idle, overlap, subject_id: str, *,
                         profile: Any = "national") -> dict:
     """results.json of a result-application report: the proposal table, the sedimented funds
     and the overlap pairs, with totals by grade and by action (counts and money), and the
-    profile's ``application.grade_action``."""
+    profile's ``application.grade_action``.
+
+    For one department (``proposal.department`` set by ``budget_proposal(department=...)``) the
+    subject type is ``department`` and ``department_id`` / ``department`` name it; ``idle`` and
+    ``overlap`` must have been computed for the same department.
+
+    Raises
+    ------
+    InputError
+        ``idle`` or ``overlap`` was computed for another scope than the proposal.
+    """
+    from ..errors import InputError
     from ..rules import load_profile
+    scope = getattr(proposal, "department", None)
+    for arg, other in (("idle", idle), ("overlap", overlap)):
+        if getattr(other, "department", None) != scope:
+            raise InputError("must be computed for the same department as the proposal "
+                             f"(department={(scope or {}).get('department_id')!r})",
+                             argument=arg, value=(getattr(other, "department", None) or {})
+                             .get("department_id"))
     t = proposal.to_frame()
     cur = t["current_budget"].astype(float)
     by_grade = t.assign(_g=t["grade"].fillna("（无等级）")).groupby("_g", sort=False).agg(
@@ -2099,6 +2324,11 @@ def application_results(proposal, idle, overlap, subject_id: str, *,
     by_action = t.assign(_a=t["action"].fillna("（无）")).groupby("_a", sort=False).agg(
         n_projects=("project_id", "size"), current_budget=("current_budget", "sum"),
         proposed_amount=("proposed_amount", lambda s: s.sum(min_count=1)))
+    grade_action = load_profile(profile).get("application.grade_action")
+    first = list(dict.fromkeys(grade_action.values()))          # 优先保障, 保障, 改进, …
+    by_action = by_action.reindex(first + [a for a in by_action.index if a not in first]) \
+        .dropna(subset=["n_projects"])
+    by_action["n_projects"] = by_action["n_projects"].astype(int)
     by_action = by_action.rename_axis("action").reset_index()
     idle_p = idle.to_frame()
     idle_rows = idle_p[idle_p["idle"]]
@@ -2108,11 +2338,15 @@ def application_results(proposal, idle, overlap, subject_id: str, *,
               "n_idle": int(len(idle_rows)),
               "recall_amount": float(pd.to_numeric(idle_rows["recall_amount"]).sum()),
               "n_overlap_pairs": int(len(overlap.pairs))}
-    return {"subject_id": str(subject_id), "subject_type": "district",
-            "name": f"{proposal.year}年度绩效评价结果应用", "report": "results_application",
+    dept = {"department_id": scope.get("department_id"), "department": scope.get("department")} \
+        if scope else {}
+    name = _t("ap.name_dept", "zh", dept=scope.get("department"), year=proposal.year) if scope \
+        else _t("ap.name", "zh", year=proposal.year)
+    return {"subject_id": str(subject_id), "subject_type": "department" if scope else "district",
+            "name": name, **dept, "report": "results_application",
             "year": int(proposal.year), "proposal_year": int(proposal.year) + 1,
             "profile": dict(proposal.profile), "amounts_set": bool(proposal.amounts_set),
-            "grade_action": jsonable(load_profile(profile).get("application.grade_action")),
+            "grade_action": jsonable(grade_action),
             "note": proposal.note, "note_en": proposal.note_en, "totals": totals,
             "by_grade": jsonable(by_grade), "by_action": jsonable(by_action),
             "idle_rule": jsonable(idle.rule), "idle": jsonable(idle_rows.reset_index(drop=True)),
@@ -2127,10 +2361,16 @@ def application_outline(results: Mapping, *, lang: str = "zh", figures: bool = T
     _check_lang(lang)
     r = results
     year, tot = r.get("year"), r.get("totals") or {}
+    dept = r.get("department") if r.get("subject_type") == "department" else None
     bg = r.get("by_grade") or []
     dist = _join([f"{_grade(x['grade'], lang)} {x['n_projects']}" for x in bg], lang)
-    p1 = [_t("ap.overview", lang, year=year, n=tot.get("n_projects"),
-             budget=fmt_num(tot.get("current_budget")), dist=dist)]
+    p1 = [_t("ap.overview_dept" if dept else "ap.overview", lang, year=year, dept=dept,
+             n=tot.get("n_projects"), budget=fmt_num(tot.get("current_budget")), dist=dist)]
+    did = r.get("department_id")
+    dept_label = (f"{dept}（{did}）" if lang == "zh" else f"{dept} ({did})") \
+        if dept and did and did != dept else dept
+    if dept:
+        p1.append(_t("ap.scope_dept", lang, dept=dept_label))
     t1 = _table(_t("ap.grade_table", lang), bg,
                 [(lambda x: _grade(x["grade"], lang), "grade", None),
                  ("n_projects", "n_projects", "0"), ("share_projects", "ap.share_projects", _F1P),
@@ -2164,7 +2404,8 @@ def application_outline(results: Mapping, *, lang: str = "zh", figures: bool = T
                 lang)
     ov = r.get("overlap") or []
     p4 = [_t("ap.overlap_rule", lang, thr=f"{as_number(r.get('overlap_threshold')) or 0:g}"),
-          _t("ap.overlap", lang, n=tot.get("n_overlap_pairs", 0))]
+          _t("ap.overlap_dept" if dept else "ap.overlap", lang,
+             n=tot.get("n_overlap_pairs", 0))]
     t4 = _table(_t("ap.overlap_table", lang), ov,
                 [("project_id_a", "project_id", None), ("name_a", "project_name", None),
                  ("department_a", "department", None), ("project_id_b", "project_id", None),
@@ -2189,8 +2430,10 @@ def application_outline(results: Mapping, *, lang: str = "zh", figures: bool = T
                  ("proposed_amount", "ap.prop", _MONEY), ("recall_amount", "ap.recall", _MONEY)],
                 lang)
     return {
-        "title": _t("ap.title", lang, year=year),
+        "title": _t("ap.title_dept", lang, dept=dept, year=year) if dept
+        else _t("ap.title", lang, year=year),
         "meta": [[_t("code", lang), r.get("subject_id")], [_t("year", lang), year],
+                 *([[_t("department", lang), dept_label]] if dept else []),
                  [_t("n_projects", lang), tot.get("n_projects")],
                  [_t("profile", lang), f"{prof.get('id')} {prof.get('version')}"]],
         "sections": [

@@ -53,7 +53,7 @@ from .labels import as_number, flag_message, fmt_num, fmt_pct, grade_label, labe
     value_label
 
 __all__ = ["write_docx", "fill_template", "outline_context", "self_evaluation_outline",
-           "format_number", "FONTS", "BODY_PLACEHOLDER"]
+           "format_number", "cell_text", "FONTS", "BODY_PLACEHOLDER"]
 
 #: fonts per slot: Latin text, East-Asian text
 FONTS = {
@@ -248,8 +248,31 @@ def _is_number(v: Any) -> bool:
     return hasattr(v, "dtype") and getattr(v.dtype, "kind", "") in "iuf"
 
 
-def _cell_text(v: Any, fmt: str | None, lang: str) -> tuple[str, bool]:
-    """(text, is_number) of a table cell value."""
+def cell_text(v: Any, fmt: str | None = None, *, lang: str = "zh") -> tuple[str, bool]:
+    """A table cell as the reports state it (Word here, and the HTML of
+    :mod:`perfkit.report.outline`, which must read the same).
+
+    Parameters
+    ----------
+    v : any
+        The cell value: a number, text, a bool, a list or None.
+    fmt : str, optional
+        The column's number format (see :func:`format_number`).
+    lang : {"zh", "en"}, keyword-only
+        Language of 是/否 (yes/no) and of the separator of lists.
+
+    Returns
+    -------
+    tuple of (str, bool)
+        The text, and whether it aligns as a number: numbers through :func:`format_number`,
+        booleans as 是/否, None and NaN as ``"—"``, lists joined with "；" (zh) or "; ",
+        numbers already formatted as text (``"81.5%"``, ``"≥ 90"``) align as numbers.
+
+    Examples
+    --------
+    >>> cell_text(0.98765, "0.0%"), cell_text(None), cell_text(True, lang="en")
+    (('98.8%', True), ('—', False), ('Yes', False))
+    """
     if isinstance(v, bool) or (hasattr(v, "dtype") and getattr(v.dtype, "kind", "") == "b"):
         return label("misc.yes" if bool(v) else "misc.no", lang), False
     if v is None:
@@ -401,7 +424,7 @@ class _Renderer:
         numeric_col = [False] * len(cols)
         for r, row in zip(trs[1:], rows):
             for j, (cell, v) in enumerate(zip(r.cells, row)):
-                text, is_num = _cell_text(v, fmts[j], self.lang)
+                text, is_num = cell_text(v, fmts[j], lang=self.lang)
                 numeric_col[j] |= is_num
                 self._cell(cell, text, bold=False, size=size,
                            align=WD_ALIGN_PARAGRAPH.RIGHT if is_num else WD_ALIGN_PARAGRAPH.LEFT)
@@ -453,7 +476,7 @@ class _Renderer:
             _grid_borders(table)
             table.alignment = WD_TABLE_ALIGNMENT.CENTER
             for r, (k, v) in zip(table.rows, meta):
-                text, is_num = _cell_text(v, None, self.lang)
+                text, is_num = cell_text(v, None, lang=self.lang)
                 self._cell(r.cells[0], k, bold=True, align=WD_ALIGN_PARAGRAPH.LEFT,
                            size=Pt(_SIZES["table"]))
                 self._cell(r.cells[1], text, bold=False, align=WD_ALIGN_PARAGRAPH.LEFT,

@@ -17,13 +17,14 @@ import base64
 import html as _html
 import io
 import re
+import threading
 from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, RunError
-from .fonts import CJK_FAMILY, CSS_FONT_STACK, cjk_font_path
+from .fonts import CJK_FAMILY, CSS_FONT_STACK, cjk_font_for_subsetting
 from .labels import (localise, awarded_if_differs, flag_message, fmt_num, fmt_pct, grade_label,
                      html_lang, label, runs, value_label)
 
@@ -342,7 +343,6 @@ def find_external_refs(html: str) -> list[str]:
 def _font_face(chars: str) -> str:
     """A ``<style>`` with Noto Sans SC subset to ``chars`` (base64 WOFF), or a note if too big."""
     from fontTools import subset
-    from fontTools.ttLib import TTFont
 
     opts = subset.Options()
     opts.flavor = "woff"
@@ -350,7 +350,7 @@ def _font_face(chars: str) -> str:
     opts.name_IDs = [0, 1, 2, 3, 4, 5, 6, 13, 14]  # keep copyright and the OFL licence
     opts.hinting = False
     opts.notdef_outline = True
-    font = TTFont(str(cjk_font_path()), lazy=True, recalcTimestamp=False)
+    font = cjk_font_for_subsetting()
     sub = subset.Subsetter(opts)
     sub.populate(text=chars)
     sub.subset(font)
@@ -369,7 +369,7 @@ def _font_face(chars: str) -> str:
 def _used_chars(doc: str) -> str:
     """Characters of the document that the font could be asked to draw (sorted, unique)."""
     text = re.sub(r"data:[^\"')\s]+", "", doc)  # base64 payloads add nothing
-    return "".join(sorted({c for c in text if c.isprintable()}))
+    return "".join(sorted(c for c in set(text) if c.isprintable()))
 
 
 def _clean_notebook(nb, *, keep_stderr: bool):
@@ -381,6 +381,30 @@ def _clean_notebook(nb, *, keep_stderr: bool):
                             if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
     nb.cells = [c for c in nb.cells if c.get("cell_type") != "code" or c.get("outputs")]
     return nb
+
+
+#: one exporter per process, built on first use (a warm server builds it before forking, so its
+#: compiled templates are shared by every report process); nbconvert exporters keep per-call
+#: state (filters bound to the notebook being converted), hence the lock
+_EXPORTER_LOCK = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def _exporter():
+    """The HTML exporter of :func:`export_html` (lab template, perfkit's offline template, no
+    code, no prompts, images embedded, cells removed by tag)."""
+    from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
+    exporter = HTMLExporter(
+        template_name="lab", template_file=_TEMPLATE_FILE,
+        extra_template_paths=[str(TEMPLATES_DIR)], exclude_input=True,
+        exclude_input_prompt=True, exclude_output_prompt=True, exclude_anchor_links=True,
+        embed_images=True, theme="light")
+    exporter.register_preprocessor(TagRemovePreprocessor(
+        remove_cell_tags=set(REMOVE_CELL_TAGS), remove_input_tags=set(REMOVE_INPUT_TAGS),
+        remove_all_outputs_tags=set(REMOVE_OUTPUT_TAGS), enabled=True), enabled=True)
+    return exporter
 
 
 def export_html(notebook_path: str | Path, html_path: str | Path, *, title: str | None = None,
@@ -423,8 +447,6 @@ def export_html(notebook_path: str | Path, html_path: str | Path, *, title: str 
         :func:`find_external_refs`), e.g. a Markdown image from a web address.
     """
     import nbformat
-    from nbconvert import HTMLExporter
-    from nbconvert.preprocessors import TagRemovePreprocessor
 
     notebook_path, html_path = Path(notebook_path), Path(html_path)
     if not notebook_path.is_file():
@@ -434,17 +456,10 @@ def export_html(notebook_path: str | Path, html_path: str | Path, *, title: str 
     if title is not None:
         nb.metadata["title"] = str(title)
 
-    exporter = HTMLExporter(
-        template_name="lab", template_file=_TEMPLATE_FILE,
-        extra_template_paths=[str(TEMPLATES_DIR)], exclude_input=True,
-        exclude_input_prompt=True, exclude_output_prompt=True, exclude_anchor_links=True,
-        embed_images=True, theme="light")
-    exporter.register_preprocessor(TagRemovePreprocessor(
-        remove_cell_tags=set(REMOVE_CELL_TAGS), remove_input_tags=set(REMOVE_INPUT_TAGS),
-        remove_all_outputs_tags=set(REMOVE_OUTPUT_TAGS), enabled=True), enabled=True)
     resources = {"metadata": {"name": notebook_path.stem, "path": str(notebook_path.parent)},
                  "perfkit_font_stack": CSS_FONT_STACK}
-    body, _ = exporter.from_notebook_node(nb, resources=resources)
+    with _EXPORTER_LOCK:
+        body, _ = _exporter().from_notebook_node(nb, resources=resources)
 
     face = _font_face(_used_chars(body)) if embed_font else (
         "<!-- perfkit: font not embedded; the CSS font stack is used -->")

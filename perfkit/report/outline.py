@@ -28,11 +28,14 @@ import base64
 import html as _html
 from typing import Any, Iterator, Mapping
 
-from .docx import _DASH, _cell_text
+from .docx import cell_text, format_number
 from .fonts import CSS_FONT_STACK
 from .labels import label
 
 __all__ = ["outline_html", "show_outline", "outline_tables", "heading_titles"]
+
+#: how a missing value reads in a cell (as in Word)
+_DASH = format_number(None)
 
 _CSS = """<style>
 .pk-outline { font-family: %s; color: #212121; line-height: 1.55; max-width: 60em; }
@@ -73,7 +76,7 @@ def _table_html(t: Mapping, lang: str) -> str:
     cols = [str(c) for c in t["columns"]]
     nf = t.get("number_format") or {}
     fmts = [nf.get(c) for c in t["columns"]]
-    cells = [[_cell_text(v, f, lang) for v, f in zip(row, fmts)] for row in t.get("rows") or []]
+    cells = [[cell_text(v, f, lang=lang) for v, f in zip(row, fmts)] for row in t.get("rows") or []]
     numeric = [any(row[j][1] for row in cells if j < len(row)) for j in range(len(cols))]
     body = []
     for row in cells:
@@ -94,7 +97,7 @@ def _header_html(outline: Mapping, lang: str) -> str:
         parts.append(f'<p class="pk-subtitle">{_e(outline["subtitle"])}</p>')
     meta = outline.get("meta") or []
     if meta:
-        rows = "".join(f'<tr><th>{_e(k)}</th><td class="pk-t">{_e(_cell_text(v, None, lang)[0])}'
+        rows = "".join(f'<tr><th>{_e(k)}</th><td class="pk-t">{_e(cell_text(v, lang=lang)[0])}'
                        "</td></tr>" for k, v in meta)
         parts.append(f'<table class="pk-meta">{rows}</table>')
     return "".join(parts)

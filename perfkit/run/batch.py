@@ -8,8 +8,8 @@
   (:mod:`perfkit.run.dask_backend`).
 * **Up to date.** A subject whose report folder has a manifest with the same notebook hash,
   parameters, input hashes, rule-profile hash and perfkit version (and whose outputs are all
-  there, results.json unedited) is not run again: its status is ``skipped``; ``force=True``
-  re-runs it. A batch that was killed therefore resumes where it stopped: every finished report
+  there, results.json unedited, report.pdf among them if the spec asks for a PDF) is not run
+  again: its status is ``skipped``; ``force=True`` re-runs it. A batch that was killed therefore resumes where it stopped: every finished report
   was moved into place whole, and the next run does only the rest.
 * **Roll-up.** ``outputs/<batch>/summary.xlsx``, ``summary.csv`` and ``summary.json``: one row per
   subject with its key results (from the run outcome; for skipped subjects from their
@@ -24,7 +24,7 @@ import shutil
 import sys
 import time
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Any, Iterable, Iterator, Mapping
 
 import pandas as pd
 
@@ -38,9 +38,11 @@ from .paths import check_id, notebook_path, output_root
 __all__ = ["run_batch", "specs_for_workbook", "write_summary", "plan_batch", "iter_outcomes",
            "default_engine", "SUMMARY_COLUMNS", "BATCH_ENGINES"]
 
+#: the columns of every batch summary; a batch of department, township or district reports adds
+#: its reports' own figures (:func:`perfkit.run.execute.key_results`) before ``status``
 SUMMARY_COLUMNS = ["subject_id", "subject_type", "name", "department", "sector", "budget_type",
-                   "total", "grade", "flags", "status", "error", "error_kind", "attempts",
-                   "seconds"]
+                   "total", "grade", "flags", "n_projects", "budget", "status", "error",
+                   "error_kind", "attempts", "seconds"]
 
 #: engines of :func:`run_batch`
 BATCH_ENGINES = ("warm", "papermill")
@@ -55,29 +57,89 @@ def default_engine() -> str:
 def specs_for_workbook(workbook: str | Path, *, batch: str, notebook="project_self_evaluation",
                        year: int | None = None, department: str | None = None,
                        projects: Iterable[str] | None = None, limit: int | None = None,
-                       profile: str = "national", lang: str = "zh") -> list[RunSpec]:
-    """One spec per project of a workbook's year (optionally one department's, or a list)."""
+                       profile: str = "national", lang: str = "zh",
+                       parameters: Mapping[str, Any] | None = None) -> list[RunSpec]:
+    """One spec per project of a workbook's year (optionally one department's, or a list), for
+    a project-level notebook (``project_self_evaluation``, ``key_evaluation``).
+
+    Parameters
+    ----------
+    workbook : path
+    batch : str
+        Output folder under ``outputs/``.
+    notebook : str
+        Its subject parameter (``project_id``, or ``subject_id``) takes each project id.
+    year : int, optional
+        Default: the workbook's latest year.
+    department : str, optional
+        Only this department's projects (its id or its name).
+    projects : iterable of str, optional
+        Only these project ids.
+    limit : int, optional
+        At most this many projects (the first by id).
+    profile, lang : str
+        Passed to notebooks that have these parameters.
+    parameters : mapping, optional
+        Other parameters of the notebook, the same for every project.
+
+    Raises
+    ------
+    InputError
+        A project id or department not in the projects table of the year (named), or a
+        parameter the notebook's model refuses.
+    """
     from ..io import read_workbook
+    from .params import NOTEBOOK_PARAMS, validate_parameters
+    if notebook not in NOTEBOOK_PARAMS:
+        raise InputError(f"unknown notebook; available: {', '.join(sorted(NOTEBOOK_PARAMS))}",
+                         argument="notebook", value=notebook)
+    model, key = NOTEBOOK_PARAMS[notebook]
     wb = read_workbook(workbook)
     year = int(year) if year is not None else wb.latest_year()
     p = wb["projects"]
     p = p[p["year"] == year]
+    src = str(workbook)
     if department:
-        p = p[(p["department_id"] == department) | (p["department"] == department)]
-    if projects:
-        p = p[p["project_id"].isin([str(x) for x in projects])]
-    ids = sorted(p["project_id"].unique())[: limit or None]
-    return [RunSpec(notebook=notebook, batch=batch,
-                    parameters={"workbook": str(Path(workbook).resolve()), "project_id": pid,
-                                "year": year, "profile": profile, "lang": lang})
+        d = str(department)
+        p = p[(p["department_id"].astype(str) == d) | (p["department"].astype(str) == d)]
+        if p.empty:
+            known = sorted(wb["projects"].loc[wb["projects"]["year"] == year, "department_id"]
+                           .dropna().astype(str).unique())
+            raise InputError(f"no project of department {d!r} in the projects table of "
+                             f"{year} (by id or name); departments: {', '.join(known) or '—'}",
+                             file=src, argument="department", value=d)
+    all_ids = sorted(p["project_id"].astype(str).unique())
+    if projects is not None:
+        wanted = [str(x) for x in projects]
+        unknown = [x for x in wanted if x not in set(all_ids)]
+        if unknown:
+            where = f"department {department!r} in " if department else ""
+            raise InputError(f"not in the projects table of {year} ({where}column "
+                             f"project_id)", file=src, argument="projects",
+                             value=unknown if len(unknown) > 1 else unknown[0])
+        all_ids = sorted(dict.fromkeys(wanted))
+    ids = all_ids[: limit or None]
+    base: dict[str, Any] = {"workbook": str(Path(workbook).resolve())}
+    for name, value in (("year", year), ("profile", profile), ("lang", lang)):
+        if name in model.model_fields:
+            base[name] = value
+    base.update(parameters or {})
+    # the parameters shared by every spec, checked once; a project id that is not a valid
+    # folder name fails that subject only (an error row of the summary)
+    validate_parameters(notebook, {**base, key: "subject"})
+    return [RunSpec(notebook=notebook, batch=batch, parameters={**base, key: pid})
             for pid in ids]
 
 
 def write_summary(rows: list[dict], batch_dir: Path) -> pd.DataFrame:
-    """summary.csv / summary.xlsx / summary.json of a batch (written atomically)."""
+    """summary.csv / summary.xlsx / summary.json of a batch (written atomically):
+    :data:`SUMMARY_COLUMNS`, with the report-specific figures of the rows (first seen first)
+    before ``status``."""
     from ..report.xlsx import write_summary as _write
-    df = pd.DataFrame(rows).reindex(columns=SUMMARY_COLUMNS).sort_values("subject_id",
-                                                                        kind="stable")
+    extra = list(dict.fromkeys(k for r in rows for k in r if k not in SUMMARY_COLUMNS))
+    at = SUMMARY_COLUMNS.index("status")
+    columns = SUMMARY_COLUMNS[:at] + extra + SUMMARY_COLUMNS[at:]
+    df = pd.DataFrame(rows).reindex(columns=columns).sort_values("subject_id", kind="stable")
     df = df.reset_index(drop=True)
     batch_dir.mkdir(parents=True, exist_ok=True)
     tmp = batch_dir / f".summary-tmp-{os.getpid()}"
@@ -130,7 +192,7 @@ def plan_batch(specs: Iterable[RunSpec], *, root: Path | None = None, force: boo
                 man = read_json(man_file)
                 fp = fingerprint(notebook=spec.notebook,
                                  notebook_file=notebook_path(spec.notebook), parameters=params,
-                                 inputs=inputs, cache=cache)
+                                 inputs=inputs, cache=cache, pdf=spec.pdf)
                 if not stale_reasons(man, fp, final):
                     results = read_json(final / "results.json")
                     settled.append(RunOutcome(subject_id=subject, batch=batch,

@@ -1,14 +1,16 @@
 """Execute one report notebook into a staging folder, then move it into place.
 
 ``outputs/<batch>/<subject-id>/`` receives ``notebook.ipynb`` (executed), ``report.html``
-(self-contained, offline, no code), the tables (.xlsx), ``results.json`` (every number the report
-states) and ``manifest.json`` (inputs, parameters, profile, versions, and the sha256 of every file
-written). Nothing appears there until everything is written.
+(self-contained, offline, no code), ``report.pdf`` when the spec asks for it (``pdf: true``),
+the tables (.xlsx), ``results.json`` (every number the report states) and ``manifest.json``
+(inputs, parameters, profile, versions, and the sha256 of every file written). Nothing appears
+there until everything is written.
 
 A run has three steps, whatever executes the notebook: :func:`prepare_run` (validate, resolve
 inputs, make the staging folder), an engine that writes ``notebook.ipynb`` (papermill with a
 kernel, or in-process in a forked child of the warm pool, see :mod:`perfkit.run.warm`), and
-:func:`finish_run` (check results.json, export the HTML, write the manifest, move into place).
+:func:`finish_run` (check results.json, export the HTML and the PDF, write the manifest, move
+into place). :func:`add_pdf` prints the PDF of a report folder made without one.
 """
 from __future__ import annotations
 
@@ -20,12 +22,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputError, PerfkitError, RunError
-from .manifest import build_manifest, output_hashes, read_json, write_json
+from .manifest import build_manifest, file_sha256, output_hashes, read_json, write_json
 from .params import RunSpec, validate_parameters
 from .paths import check_id, notebook_path, output_root
 
 __all__ = ["run_report", "run_report_safely", "RunOutcome", "PreparedRun", "prepare_run",
-           "finish_run", "resolve_inputs", "atomic_replace_dir", "key_results", "ENGINES"]
+           "finish_run", "resolve_inputs", "atomic_replace_dir", "key_results", "ENGINES",
+           "add_pdf", "add_pdfs", "pdf_report_folders"]
 
 #: engines of :func:`run_report`
 ENGINES = ("papermill", "inprocess", "warm")
@@ -208,8 +211,9 @@ def execute_inprocess(job: PreparedRun, *, kernel_name: str | None = None) -> No
 
 def finish_run(job: PreparedRun, *, engine: str | None = None) -> RunOutcome:
     """After an engine wrote ``notebook.ipynb``: check ``results.json``, export
-    ``report.html``, write ``manifest.json`` (with the sha256 of every output) and move the
-    staging folder into place."""
+    ``report.html`` (and ``report.pdf`` if ``job.spec.pdf``), write ``manifest.json`` (with the
+    sha256 of every output) and move the staging folder into place. Every engine ends here,
+    so the PDF is there, in staging, before the folder appears."""
     nb_name = job.notebook_file.name
     if not job.executed_notebook.exists():
         raise RunError(f"{nb_name}: the engine wrote no executed notebook")
@@ -222,11 +226,17 @@ def finish_run(job: PreparedRun, *, engine: str | None = None) -> RunOutcome:
     export_html(job.executed_notebook, job.staging / "report.html",
                 title=str(results.get("name") or job.subject),
                 **({"lang": lang} if lang in ("zh", "en") else {}))
+    pdf = None
+    if job.spec.pdf:
+        from ..report.pdf import export_pdf, pdf_versions
+        export_pdf(job.staging / "report.html", job.staging / "report.pdf",
+                   lang=lang if lang in ("zh", "en") else None)
+        pdf = pdf_versions()
     manifest = build_manifest(notebook=job.notebook, notebook_file=job.notebook_file,
                               batch=job.batch, subject_id=job.subject,
                               parameters=job.parameters, inputs=job.inputs,
                               profile=results.get("profile"),
-                              outputs=output_hashes(job.staging), engine=engine)
+                              outputs=output_hashes(job.staging), engine=engine, pdf=pdf)
     write_json(manifest, job.staging / "manifest.json")
     atomic_replace_dir(job.staging, job.final)
     return RunOutcome(subject_id=job.subject, batch=job.batch, status="ok", path=str(job.final),
@@ -251,10 +261,18 @@ def run_report(spec: RunSpec, *, root: Path | None = None, timeout: int = 600,
         imported the libraries (:mod:`perfkit.run.warm`; a one-report pool is started here —
         use :func:`perfkit.run.batch.run_batch` for many). ``inprocess``: this very process
         (only for disposable processes).
+
+    Raises
+    ------
+    PdfUnavailableError
+        ``spec.pdf`` and WeasyPrint or Pango is missing (before anything runs).
     """
     if engine not in ENGINES:
         raise InputError(f"unknown engine; one of {', '.join(ENGINES)}", argument="engine",
                          value=engine)
+    if spec.pdf:     # say it now, not after the notebook ran
+        from ..report.pdf import require_weasyprint
+        require_weasyprint()
     if engine == "warm":
         from .warm import WarmPool
         with WarmPool(jobs=1) as pool:
@@ -301,12 +319,227 @@ def _subject_or_guess(spec: RunSpec) -> str:
         return str(spec.parameters.get(key) or "?")
 
 
+def _dig(results: dict, path: str):
+    v = results
+    for part in path.split("."):
+        v = v.get(part) if isinstance(v, dict) else None
+    return v
+
+
+def _counts_text(rows, key: str) -> str | None:
+    """``"优先保障 3;保障 5"`` from rows of {key, n_projects}."""
+    if not isinstance(rows, list):
+        return None
+    return ";".join(f"{r.get(key)} {r.get('n_projects')}" for r in rows if isinstance(r, dict))
+
+
+#: report (``results["report"]``) → the summary columns it fills besides the common ones:
+#: (column, dotted path in results.json, or a function of it). ``n_projects`` and ``budget``
+#: are common columns; the others are appended to the summary of the batches that have them.
+_KEY_FIGURES = {
+    "results_application": (
+        ("n_projects", "totals.n_projects"), ("budget", "totals.current_budget"),
+        ("actions", lambda r: _counts_text(r.get("by_action"), "action")),
+        ("n_idle", "totals.n_idle"), ("recall_amount", "totals.recall_amount"),
+        ("n_overlap_pairs", "totals.n_overlap_pairs"),
+        ("proposed_amount", "totals.proposed_amount")),
+    "department_evaluation": (
+        ("n_projects", "portfolio.n_projects"), ("budget", "portfolio.budget"),
+        ("action", "action"), ("project_weighted_score", "portfolio.weighted_score")),
+    "target_review": (
+        ("n_projects", "district.n_projects"), ("n_findings", "district.n_findings"),
+        ("n_projects_with_findings", "district.n_projects_with_findings")),
+    "township_evaluation": (
+        ("n_townships", "n_townships"), ("rank", "rank"), ("mean_total", "mean_total"),
+        ("transfer_amount", "allocation_row.amount")),
+    "monitoring": (
+        ("n_projects", "district.n_projects"), ("budget", "district.budget"),
+        ("execution_rate", "district.execution_rate"), ("n_red", "district.n_red"),
+        ("n_yellow", "district.n_yellow"), ("n_green", "district.n_green")),
+    "portfolio": (
+        ("n_projects", "totals.n_projects"), ("budget", "totals.budget"),
+        ("execution_rate", "totals.execution_rate"),
+        ("weighted_total", "totals.weighted_total")),
+}
+
+
 def key_results(results: dict) -> dict:
-    """The few numbers a portfolio roll-up gathers from one report's results.json."""
+    """The few numbers a portfolio roll-up gathers from one report's results.json.
+
+    Every report: subject type, name, department, sector, budget type, total, grade, flags,
+    ``n_projects`` and ``budget`` (万元; a project's adjusted budget). Department, township and
+    district reports add their own figures (:data:`_KEY_FIGURES`): a result application its
+    actions, sedimented funds and overlaps; a department evaluation its grade's action; a
+    township its rank and transfer; monitoring its execution rate and lights.
+    """
     flags = results.get("flags") or []
-    return {"subject_type": results.get("subject_type"), "name": results.get("name"),
-            "department": results.get("department"), "sector": results.get("sector"),
-            "budget_type": results.get("budget_type"), "total": results.get("total"),
-            "grade": results.get("grade"),
-            "flags": ";".join(f.get("code", "") if isinstance(f, dict) else str(f)
-                              for f in flags)}
+    budget = results.get("budget")
+    if isinstance(budget, dict):          # a project report: {initial, adjusted, executed …}
+        budget = budget.get("adjusted") if budget.get("adjusted") is not None \
+            else budget.get("initial")
+    out = {"subject_type": results.get("subject_type"), "name": results.get("name"),
+           "department": results.get("department"), "sector": results.get("sector"),
+           "budget_type": results.get("budget_type"), "total": results.get("total"),
+           "grade": results.get("grade"),
+           "flags": ";".join(f.get("code", "") if isinstance(f, dict) else str(f)
+                             for f in flags),
+           "n_projects": results.get("n_projects"),
+           "budget": budget if isinstance(budget, (int, float)) else None}
+    if out["department"] is None and out["subject_type"] == "department":
+        out["department"] = out["name"]
+    for col, how in _KEY_FIGURES.get(results.get("report"), ()):
+        v = how(results) if callable(how) else _dig(results, how)
+        if v is not None or col not in out:
+            out[col] = v
+    return out
+
+
+# ============================================================================================
+# report.pdf of an existing report folder
+# ============================================================================================
+def pdf_report_folders(path: str | Path) -> list[Path]:
+    """``path`` itself if it holds a ``report.html``, else its subfolders that do (a batch
+    folder; hidden folders such as ``.staging`` left out). Raises an :class:`InputError` if
+    there is none."""
+    p = Path(path)
+    if not p.is_dir():
+        raise InputError("no such folder", file=str(p))
+    if (p / "report.html").is_file():
+        return [p]
+    subs = sorted(d for d in p.iterdir() if d.is_dir() and not d.name.startswith(".")
+                  and (d / "report.html").is_file())
+    if not subs:
+        raise InputError("not a report folder (no report.html) nor a batch folder of reports",
+                         file=str(p))
+    return subs
+
+
+def _write_json_atomic(obj, path: Path) -> None:
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
+    try:
+        write_json(obj, tmp)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def add_pdf(folder: str | Path, *, force: bool = False) -> tuple[Path, bool]:
+    """Print ``report.pdf`` of an existing report folder from its ``report.html``.
+
+    The PDF is written to a temporary file and renamed into place; then the folder's
+    ``manifest.json`` (if any) records its sha256 among the outputs — so that ``perfkit
+    verify`` checks it for hand edits like the other outputs — and the versions that printed
+    it (key ``pdf``). ``results.json`` and every other file are left untouched.
+
+    Parameters
+    ----------
+    folder : str or Path
+        ``outputs/<batch>/<subject>``.
+    force : bool
+        Print again even when ``report.pdf`` is current (recorded in the manifest with
+        ``report.html`` unchanged since; without a manifest: newer than ``report.html``).
+
+    Returns
+    -------
+    (Path, bool)
+        The PDF, and whether it was printed now (``False``: it was current).
+
+    Raises
+    ------
+    InputError
+        No ``report.html``; an unreadable manifest; or ``report.html`` differs from the hash
+        its manifest recorded (hand-edited: its PDF would not be the report that was run —
+        run the report again).
+    PdfUnavailableError
+        WeasyPrint or Pango is missing.
+    """
+    from ..report.pdf import export_pdf, pdf_versions
+    folder = Path(folder)
+    html, pdf, man_file = folder / "report.html", folder / "report.pdf", folder / "manifest.json"
+    if not html.is_file():
+        raise InputError("no report.html in the folder", file=str(folder))
+    man = None
+    if man_file.is_file():
+        try:
+            man = read_json(man_file)
+        except (OSError, ValueError) as e:
+            raise InputError(f"manifest.json cannot be read: {e}", file=str(man_file)) from None
+        if not isinstance(man, dict):
+            raise InputError("manifest.json is not a perfkit manifest", file=str(man_file))
+    outs = dict((man or {}).get("outputs") or {})
+    html_hash = file_sha256(html) if man is not None else None
+    if man is not None and outs.get("report.html") and outs["report.html"] != html_hash:
+        raise InputError("report.html was changed after the run (its sha256 differs from the "
+                         "manifest): run the report again rather than print an edited copy",
+                         file=str(html))
+    if not force and pdf.is_file():
+        if man is not None:
+            if outs.get("report.pdf") and outs["report.pdf"] == file_sha256(pdf):
+                return pdf, False
+        elif pdf.stat().st_mtime_ns >= html.stat().st_mtime_ns:
+            return pdf, False
+    params = (man or {}).get("parameters") or {}
+    lang = params.get("lang") if params.get("lang") in ("zh", "en") else None
+    export_pdf(html, pdf, lang=lang)
+    if man is not None:
+        outs["report.pdf"] = file_sha256(pdf)
+        new = {k: v for k, v in man.items() if k not in ("pdf", "outputs")}
+        new["pdf"] = pdf_versions()
+        new["outputs"] = dict(sorted(outs.items()))
+        _write_json_atomic(new, man_file)
+    return pdf, True
+
+
+def _add_pdf_safely(folder: str, force: bool) -> dict:
+    try:
+        pdf, made = add_pdf(folder, force=force)
+        return {"folder": folder, "status": "ok" if made else "current", "path": str(pdf)}
+    except PerfkitError as e:
+        return {"folder": folder, "status": "error", "error": str(e),
+                "error_kind": type(e).__name__}
+    except Exception as e:  # noqa: BLE001 - one folder's failure stops nothing
+        return {"folder": folder, "status": "error", "error": f"{type(e).__name__}: {e}",
+                "error_kind": "InternalError"}
+
+
+def add_pdfs(path: str | Path, *, force: bool = False, jobs: int = 1):
+    """:func:`add_pdf` for a report folder or every report folder of a batch folder.
+
+    Parameters
+    ----------
+    path : str or Path
+        ``outputs/<batch>/<subject>`` or ``outputs/<batch>``.
+    force : bool
+        Print PDFs that are current too.
+    jobs : int
+        Folders printed at once (processes).
+
+    Yields
+    ------
+    dict
+        Per folder, in completion order: ``folder``, ``status`` (``ok``: printed, ``current``:
+        left as it was, ``error``), ``path`` or ``error`` and ``error_kind``. One folder's
+        failure stops nothing.
+
+    Raises
+    ------
+    InputError
+        ``path`` holds no report.
+    PdfUnavailableError
+        WeasyPrint or Pango is missing (before any folder is touched).
+    """
+    from ..report.pdf import require_weasyprint
+    folders = [str(f) for f in pdf_report_folders(path)]
+    require_weasyprint()
+    if jobs <= 1 or len(folders) == 1:
+        for f in folders:
+            yield _add_pdf_safely(f, force)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+    # spawn: this process has loaded Pango/GLib, which are not to be forked
+    ctx = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=min(jobs, len(folders)), mp_context=ctx) as pool:
+        futures = [pool.submit(_add_pdf_safely, f, force) for f in folders]
+        for fut in as_completed(futures):
+            yield fut.result()

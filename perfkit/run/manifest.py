@@ -62,14 +62,15 @@ def output_hashes(folder: str | Path) -> dict[str, str | None]:
 def build_manifest(*, notebook: str, notebook_file: Path, batch: str, subject_id: str,
                    parameters: dict, inputs: dict[str, str], profile: dict | None,
                    outputs: list[str] | dict[str, str | None], engine: str | None = None,
-                   input_hashes: dict[str, str] | None = None) -> dict:
+                   input_hashes: dict[str, str] | None = None, pdf: dict | None = None) -> dict:
     """The manifest of one report. ``outputs`` maps each file written to its sha256 (a plain
     list of names is accepted: no hashes). ``input_hashes`` (path → sha256) avoids re-hashing
-    files hashed already."""
+    files hashed already. ``pdf``: when ``report.pdf`` was printed, the versions that made it
+    (:func:`perfkit.report.pdf.pdf_versions`), recorded under the key ``pdf``."""
     if not isinstance(outputs, dict):
         outputs = {name: None for name in outputs}
     known = input_hashes or {}
-    return {
+    man = {
         "manifest_version": MANIFEST_VERSION,
         "subject_id": subject_id,
         "batch": batch,
@@ -83,8 +84,10 @@ def build_manifest(*, notebook: str, notebook_file: Path, batch: str, subject_id
         "platform": {"system": platform.system(), "machine": platform.machine(),
                      "python_implementation": sys.implementation.name},
         "engine": engine,
+        **({"pdf": pdf} if pdf is not None else {}),
         "outputs": dict(sorted(outputs.items())),
     }
+    return man
 
 
 class HashCache:
@@ -119,9 +122,10 @@ class HashCache:
 
 
 def fingerprint(*, notebook: str, notebook_file: Path, parameters: dict, inputs: dict[str, str],
-                cache: HashCache | None = None) -> dict:
+                cache: HashCache | None = None, pdf: bool = False) -> dict:
     """What makes a report what it is: notebook, its hash, parameters, input hashes, profile
-    hash and perfkit version. Two runs with equal fingerprints give the same results.json."""
+    hash and perfkit version. Two runs with equal fingerprints give the same results.json.
+    ``pdf``: the run asks for ``report.pdf`` (a report folder without one is then stale)."""
     cache = cache or HashCache()
     prof = parameters.get("profile")
     return {
@@ -131,6 +135,7 @@ def fingerprint(*, notebook: str, notebook_file: Path, parameters: dict, inputs:
         "inputs": {name: cache.file(path) for name, path in inputs.items()},
         "profile_hash": cache.profile(prof) if isinstance(prof, str) else None,
         "perfkit": package_versions().get("perfkit"),
+        "pdf": bool(pdf),
     }
 
 
@@ -139,7 +144,8 @@ def stale_reasons(manifest: dict, fp: dict, folder: Path | None = None) -> list[
 
     With ``folder``, also checks that every output the manifest lists is still there and that
     ``results.json`` is unchanged (hashing every report.html of a large batch would cost more
-    than it saves)."""
+    than it saves). When the fingerprint asks for a PDF, a report without ``report.pdf`` (not
+    in the manifest, or not in ``folder``) is stale."""
     why = []
     if manifest.get("manifest_version") != MANIFEST_VERSION:
         why.append(f"manifest version {manifest.get('manifest_version')} "
@@ -171,6 +177,8 @@ def stale_reasons(manifest: dict, fp: dict, folder: Path | None = None) -> list[
         elif outs.get("results.json") and \
                 file_sha256(folder / "results.json") != outs["results.json"]:
             why.append("results.json was edited after the run")
+    if fp.get("pdf") and "report.pdf" not in (manifest.get("outputs") or {}):
+        why.append("a PDF is asked for and the report has none")   # listed but gone: above
     return why
 
 

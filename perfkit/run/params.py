@@ -13,6 +13,7 @@ looks like::
       project_id: "00123"
       profile: national
       lang: zh
+    pdf: true            # optional: also print report.pdf (needs perfkit[pdf])
 """
 from __future__ import annotations
 
@@ -70,12 +71,15 @@ def register(name: str, model: type[_Params], subject_param: str) -> None:
 
 
 class RunSpec(BaseModel):
-    """One report to produce: which notebook, which batch folder, which parameters."""
+    """One report to produce: which notebook, which batch folder, which parameters, and
+    whether to print ``report.pdf`` too (a run option, not a notebook parameter: it changes
+    no number of the report)."""
 
     model_config = ConfigDict(extra="forbid")
     notebook: str
     batch: str = "default"
     parameters: dict[str, Any] = {}
+    pdf: bool = False
 
     def subject_id(self) -> str:
         """The validated subject id (a default of the notebook's model counts too)."""
@@ -121,7 +125,9 @@ def _check_id_in(file: str | None, column: str, value: Any, what: str) -> str:
 
 
 def load_params(path: str | Path, **overrides) -> RunSpec:
-    """Read and validate a params YAML file (safe loading only)."""
+    """Read and validate a params YAML file (safe loading only).
+
+    ``overrides`` (``batch=``, ``pdf=`` …) replace the file's top-level keys unless ``None``."""
     p = Path(path)
     try:
         if p.stat().st_size > MAX_PARAMS_BYTES:
@@ -143,11 +149,14 @@ def load_params(path: str | Path, **overrides) -> RunSpec:
     if not isinstance(raw, dict):
         raise InputError("a params file must be a mapping with notebook/batch/parameters",
                          file=str(p))
-    unknown = set(raw) - {"notebook", "batch", "parameters"}
+    unknown = set(raw) - {"notebook", "batch", "parameters", "pdf"}
     if unknown:
         raise InputError(f"unknown top-level key(s) {sorted(unknown)}; allowed: notebook, batch, "
-                         "parameters", file=str(p))
+                         "parameters, pdf", file=str(p))
     raw = {**raw, **{k: v for k, v in overrides.items() if v is not None}}
+    pdf = raw.get("pdf", False)
+    if not isinstance(pdf, bool):
+        raise InputError("must be true or false", file=str(p), column="pdf", value=_short(pdf))
     nb = raw.get("notebook")
     if not isinstance(nb, str):
         raise InputError("'notebook' is required and must be text", file=str(p), value=nb)
@@ -160,7 +169,7 @@ def load_params(path: str | Path, **overrides) -> RunSpec:
                                  .resolve())
     batch = raw.get("batch", "default")
     _check_id_in(str(p), "batch", batch, "batch")
-    return RunSpec(notebook=nb, batch=batch, parameters=params)
+    return RunSpec(notebook=nb, batch=batch, parameters=params, pdf=pdf)
 
 
 # the other notebooks register their parameter models in their own modules

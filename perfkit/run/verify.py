@@ -7,16 +7,18 @@ For one report folder, or every report folder of a batch folder:
 2. **versions** — the perfkit version and the notebook template are the ones recorded (a
    difference is a note: the numbers decide);
 3. **hand edits** — every output file has the sha256 recorded at run time (results.json,
-   report.html, the tables, the executed notebook);
+   report.html, report.pdf, the tables, the executed notebook; a PDF added later by
+   ``perfkit pdf`` is recorded then);
 4. **numbers** — the notebook is executed again with the recorded parameters and profile into a
    temporary folder, and every number of the new results.json is compared with the recorded one
    (default tolerance: absolute 1e-9, relative 1e-12, as :func:`math.isclose`); text and
    booleans must be equal. Each difference is named by its JSON path (``indicators[3].score``)
    and, inside a list, by the element's name (the indicator's 三级指标 level3 name …).
 
-A report passes only if nothing differs. The executed notebook is not compared: its papermill
-metadata (timestamps, durations) changes with every run; results.json holds no such field, so
-the same inputs give it byte for byte.
+A report passes only if nothing differs. The re-run prints no PDF (the numbers are in
+results.json). The executed notebook is not compared: its papermill metadata (timestamps,
+durations) changes with every run; results.json holds no such field, so the same inputs give it
+byte for byte.
 """
 from __future__ import annotations
 

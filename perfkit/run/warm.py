@@ -51,8 +51,14 @@ PRELOAD = ("numpy", "pandas", "scipy", "scipy.stats", "scipy.optimize", "statsmo
            "openpyxl", "yaml", "pydantic", "jinja2", "nbformat", "nbconvert",
            "nbconvert.preprocessors", "papermill", "papermill.parameterize",
            "papermill.engines", "papermill.execute", "fontTools.subset", "fontTools.ttLib",
+           "fontTools.cffLib.transforms", "fontTools.ttLib.tables.B_A_S_E_",
+           "fontTools.ttLib.tables.O_S_2f_2", "fontTools.ttLib.tables._h_h_e_a",
+           "fontTools.ttLib.tables._v_h_e_a", "docx", "openpyxl.packaging.extended",
+           "IPython.core.logger", "bdb", "pandas.core.methods.to_dict",
+           "pandas.core.reshape.reshape",
            "perfkit", "perfkit.io", "perfkit.scoring", "perfkit.report", "perfkit.report.html",
            "perfkit.report.figures", "perfkit.report.notebook", "perfkit.report.xlsx",
+           "perfkit.report.docx", "perfkit.report.outline",
            "perfkit.run", "perfkit.run.execute", "perfkit.run.publish", "perfkit.run.demo",
            "IPython.display")
 
@@ -308,47 +314,71 @@ def _preload(modules: Iterable[str]) -> float:
     return time.perf_counter() - t0
 
 
-def _warm_up() -> None:
-    """Fill the libraries' own caches that every report would fill again: the CJK font file
-    resolved, registered with matplotlib and loaded by FreeType; nbformat's schema validator;
-    nbconvert's lazily imported parts; package versions of the manifest.
+#: a made-up self-evaluation, only for drawing the report's charts once in the server
+_WARM_RESULTS = {
+    "subject_id": "WARM", "name": "预热 warm-up", "total": 88.5, "grade": "良",
+    "budget": {"weight": 10.0, "score": 9.5},
+    "level1": [{"level1": "产出指标", "weight": 50.0, "score": 45.0},
+               {"level1": "效益指标", "weight": 30.0, "score": 26.0},
+               {"level1": "满意度指标", "weight": 10.0, "score": 8.0}],
+    "indicators": [
+        {"level1": "产出指标", "level3": "完成数量（个）", "weight": 25.0, "score": 25.0},
+        {"level1": "产出指标", "level3": "Quality 质量达标率", "weight": 25.0, "score": 20.0,
+         "awarded": 22.0, "awarded_diff": 2.0},
+        {"level1": "效益指标", "level3": "受益人口（人）", "weight": 30.0, "score": 26.0},
+        {"level1": "满意度指标", "level3": "服务对象满意度", "weight": 10.0, "score": None,
+         "not_applicable": True}],
+}
 
-    Only library caches: no rcParams, option, environment or working-folder change, and no
-    notebook code runs in the server."""
-    import io
+
+def _warm_up() -> None:
+    """Fill the caches that every report would fill again: the CJK font file resolved and
+    registered with matplotlib's font manager, and its font look-ups under the rcParams the
+    report figures use (set inside an ``rc_context``, so restored), by drawing the report's two
+    charts once (matplotlib drops its FreeType objects in a forked child: each report opens its
+    own); the HTML exporter with its compiled templates
+    (:func:`perfkit.report.html.export_html` keeps one per process), by exporting a small
+    notebook; the CJK font decompiled in memory, of which each report's HTML embeds a subset
+    (:func:`perfkit.report.fonts.preload_cjk_font`: each child subsets its copy-on-write copy);
+    nbformat's schema validator; the default rule profile; package versions of the manifest.
+    (fontTools' lazily imported modules are in :data:`PRELOAD`.)
+
+    Only caches: no rcParams, option, environment or working-folder change, and no notebook
+    code runs in the server."""
     import tempfile
 
+    import matplotlib as mpl
     import nbformat
-    from matplotlib.font_manager import FontProperties
     from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-    from ..report.figures import ReportFigure
-    from ..report.fonts import _register, cjk_font_path
+    from ..report.figures import figure_bytes, indicator_scores_chart, level1_chart
+    from ..report.fonts import preload_cjk_font, use_cjk_font
     from ..report.html import export_html
+    from ..rules import load_profile
     from .manifest import package_versions
 
     package_versions()
-    _register()
-    fig = ReportFigure(figsize=(2, 1), dpi=40)
-    ax = fig.add_subplot()
-    ax.bar([0, 1], [1, 2])
-    ax.set_title("绩效 Performance 0.5%", fontproperties=FontProperties(fname=str(cjk_font_path())))
-    fig.savefig(io.BytesIO(), format="png", metadata={"Software": None})
+    load_profile("national")
+    with mpl.rc_context():
+        use_cjk_font()
+        for make in (level1_chart, indicator_scores_chart):
+            figure_bytes(make(_WARM_RESULTS), dpi=100)
     nb = new_notebook(cells=[new_markdown_cell("# 绩效"), new_code_cell(
-        "x", outputs=[new_output("display_data", data={"text/html": "<b>绩效</b>",
+        "x", outputs=[new_output("display_data", data={"text/html": "<b>绩效 0.5%</b>",
                                                        "text/plain": "x"})])])
     with tempfile.TemporaryDirectory(prefix="perfkit-warm-") as d:
         nbformat.write(nb, os.path.join(d, "w.ipynb"))
         nbformat.read(os.path.join(d, "w.ipynb"), as_version=4)
         export_html(os.path.join(d, "w.ipynb"), os.path.join(d, "w.html"), embed_font=False)
+    preload_cjk_font()
 
 
 def _prime(task: dict, primed: set) -> None:
     """Read the report's workbook in the server before forking, so that every child finds it
-    in :func:`perfkit.io.read_workbook`'s memo (keyed on path, size, mtime, inode) instead of
-    reading it again: a district read once per batch instead of once per report. A workbook
-    that cannot be read, or whose reading warns (the warnings belong in each report's own
-    notebook), is left to the children."""
+    in the read cache (:func:`perfkit.io.workbook.prime_cache`; keyed on path, size, mtime,
+    inode) instead of reading it again: a district read once per batch instead of once per
+    report. A workbook that cannot be read, or whose reading warns (the warnings belong in each
+    report's own notebook), is left to the children."""
     if task.get("kind") != "report":
         return
     wb = (task["args"]["spec"].get("parameters") or {}).get("workbook")
@@ -357,28 +387,20 @@ def _prime(task: dict, primed: set) -> None:
 
 
 def _prime_workbook(wb: str, primed: set) -> None:
-    import warnings
-
-    from ..io import workbook as wbmod
-    memo = getattr(wbmod, "_MEMO", None)
+    from ..io.workbook import prime_cache
     try:
         st = Path(wb).stat()
     except OSError:
         return
     key = (str(Path(wb).resolve()), st.st_size, st.st_mtime_ns, st.st_ino)
-    if key in primed:
+    if key in primed:                 # tried already (a workbook that warns is not re-read)
         return
     primed.add(key)
-    before = set(memo) if isinstance(memo, dict) else set()
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            wbmod.read_workbook(wb)
-        except Exception:  # noqa: BLE001 - the child reports the problem in its notebook
+    try:
+        if not prime_cache(wb):       # it warned: left to the children, which show the warnings
             return
-    if caught and isinstance(memo, dict):
-        for k in set(memo) - before:
-            memo.pop(k, None)
+    except Exception:  # noqa: BLE001 - the child reports the problem in its notebook
+        return
     import gc
     gc.collect()
     if hasattr(gc, "freeze"):

@@ -6,14 +6,15 @@ result of one project, whose ``to_dict()`` is the ``results.json`` of its report
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
 
 from .._format import flag, num as _fmt, pct as _pct
 from .._results import Result, jsonable
-from ..errors import Collector, InputError
+from ..errors import Collector, InputError, RuleError
+from ..model.schema import TABLES
 from ..model.workbook import ROW, SHEET, Workbook, excel_row
 from ..rules import Profile, load_profile
 from .grades import grade
@@ -35,6 +36,8 @@ FLAG_MESSAGES = {
     "overshoot": ("{n} 项指标实际值远超目标值，目标可能设置偏低", "{n} indicator(s) far exceed the target: targets may be set too low"),
     "missed_without_reason": ("{n} 项未达标指标未填写偏差原因", "{n} missed indicator(s) without a deviation reason"),
     "no_satisfaction": ("无满意度指标，其分值已按规则重新分配", "No satisfaction indicator: its points were redistributed"),
+    "execution_weight_as_printed": ("预算执行率分值按单位自评表为 {weight}（表内），规则为 {rule}；绩效指标分值合计 {indicators}",
+                                    "Budget-execution weight {weight} as printed on the unit's form (rule: {rule}); the indicator weights add up to {indicators}"),
 }
 
 
@@ -43,7 +46,8 @@ def _flag(code: str, **kw) -> dict:
 
 
 def _expected_level1(profile: Profile, has_sat: pd.Series) -> pd.DataFrame:
-    """Expected weight of each level-1 group per project, with missing-satisfaction redistribution."""
+    """Expected weight of each level-1 group per project, with missing-satisfaction
+    redistribution."""
     se = profile.get("self_eval")
     names = se["level1_names"]
     w = {k: float(v) for k, v in se["weights"].items() if k != "budget_execution"}
@@ -60,18 +64,99 @@ def _expected_level1(profile: Profile, has_sat: pd.Series) -> pd.DataFrame:
     return pd.DataFrame(rows, index=has_sat.index)
 
 
+def _as_weight_series(execution_weight, index: pd.Index) -> pd.Series:
+    """Per-project 预算执行率 weights aligned on ``index`` (project_id, year); NaN: the profile's."""
+    if execution_weight is None:
+        return pd.Series(np.nan, index=index, dtype=float)
+    if isinstance(execution_weight, pd.Series):
+        s = execution_weight
+    elif isinstance(execution_weight, Mapping):
+        s = pd.Series(dict(execution_weight), dtype=object)
+    else:
+        raise InputError("must be a Series or a mapping indexed by (project_id, year)",
+                         argument="execution_weight", value=type(execution_weight).__name__)
+    if len(s) and not isinstance(s.index, pd.MultiIndex):
+        raise InputError("must be indexed by (project_id, year)", argument="execution_weight",
+                         value=list(s.index[:3]))
+    s = pd.to_numeric(s, errors="coerce").astype(float)
+    return s[~s.index.duplicated()].reindex(index)
+
+
+def _project_execution_weights(projects: pd.DataFrame, se: dict, source: str | None
+                               ) -> pd.Series:
+    """``projects.execution_weight`` as numbers on the projects' index (NaN: the profile's),
+    checked: a number in [0, total), and equal to the profile's when the profile says
+    ``project_execution_weight: refuse``."""
+    total = float(se["total"])
+    w_rule = float(se["weights"]["budget_execution"])
+    policy = se.get("project_execution_weight", "use")
+    if policy not in ("use", "refuse"):
+        raise RuleError(f"self_eval.project_execution_weight must be use or refuse, not "
+                        f"{policy!r}")
+    raw = projects["execution_weight"] if "execution_weight" in projects else \
+        pd.Series(np.nan, index=projects.index, dtype=object)
+    blank = raw.isna() | raw.astype(str).str.strip().isin(["", "nan", "None"])
+    w = pd.to_numeric(raw.where(~blank), errors="coerce").astype(float)
+    bad = (~blank & w.isna()) | (w < 0) | (w >= total)
+    refused = ~bad & w.notna() & ((w - w_rule).abs() > float(se["weight_tolerance"])) \
+        & (policy == "refuse")
+    problems = Collector()
+    col = TABLES["projects"].column("execution_weight").zh
+    for i in np.flatnonzero((bad | refused).to_numpy()):
+        r = projects.iloc[i]
+        rule = (f"预算执行率分值 must be a number in [0, {total:g})" if bad.iloc[i] else
+                f"预算执行率分值 {w.iloc[i]:g} departs from the profile's {w_rule:g}, and the "
+                "profile (self_eval.project_execution_weight: refuse) does not accept "
+                "per-project weights")
+        problems.add(f"project {r['project_id']}: {rule}", file=source, sheet=r.get(SHEET),
+                     row=excel_row(r), column=col,
+                     value=float(w.iloc[i]) if pd.notna(w.iloc[i]) else raw.iloc[i])
+    problems.raise_if_any()
+    return w
+
+
 def resolve_weights(ind: pd.DataFrame, profile: Profile | str = "national", *,
-                    source: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+                    source: str | None = None,
+                    execution_weight: pd.Series | Mapping | None = None
+                    ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Fill missing weights and check that each project's weights add up to the profile's budget.
 
-    A project whose indicators carry no weight at all gets the profile's level-1 budget
-    (产出 50 / 效益 30 / 满意度 10, satisfaction redistributed when absent), split equally over
-    its 二级 indicators and then over the 三级 rows. A project with some weights missing, or
-    whose weights do not add up to ``total − budget_execution`` (100 − 10), is an input error
-    naming its first indicator row.
+    Parameters
+    ----------
+    ind : DataFrame
+        The indicators table (``project_id, year, level1, level2, level3, weight`` …).
+    profile : Profile or profile id
+    source : str, optional
+        File named in the errors.
+    execution_weight : Series or mapping indexed by (project_id, year), optional
+        The 预算执行率 weight of each project when it departs from the profile's
+        (``projects.execution_weight``: the weight printed on the unit's own form); NaN or
+        absent: the profile's ``self_eval.weights.budget_execution``.
 
-    Returns the indicator table with ``weight`` filled and a per-project frame of level-1 weights
-    (columns are level-1 names) with ``expected_*`` columns and ``level1_differs``.
+    Returns
+    -------
+    (DataFrame, DataFrame)
+        The indicator table with ``weight`` filled, and a per-project frame of level-1 weights
+        (columns are level-1 names) with ``expected_*`` columns, ``level1_differs``,
+        ``has_satisfaction``, ``execution_weight`` and ``indicator_points``.
+
+    Raises
+    ------
+    InputError
+        A project with some weights missing, or whose weights do not add up to its indicator
+        points ``total − 预算执行率 weight`` (100 − 10 = 90; 100 − 9 = 91 for a form that
+        prints 9), naming its first indicator row and the column 分值.
+
+    Notes
+    -----
+    A project whose indicators carry no weight at all gets the profile's level-1 budget
+    (产出 50 / 效益 30 / 满意度 10, satisfaction redistributed when absent), scaled to its
+    indicator points when its 预算执行率 weight departs from the profile's (× 91/90 for 9),
+    split equally over its 二级 indicators and then over the 三级 rows. ``expected_*`` are the
+    profile's level-1 weights, unscaled, so ``level1_differs`` shows where a project's form put
+    the points it moved (产出指标 51 against the profile's 50). The total (100) never moves: a
+    per-project weight only moves points between 预算执行率 and the indicators, so a sum that
+    is off (85, or 91 with 预算执行率 10) is still refused.
     """
     prof = load_profile(profile)
     se = prof.get("self_eval")
@@ -84,12 +169,19 @@ def resolve_weights(ind: pd.DataFrame, profile: Profile | str = "national", *,
     all_missing = n_missing == n_rows
     sat_name = se["level1_names"]["satisfaction"]
     has_sat = df.assign(_s=df["level1"].eq(sat_name)).groupby(key, sort=False)["_s"].any()
+    total = float(se["total"])
+    w_rule = float(se["weights"]["budget_execution"])
+    given = _as_weight_series(execution_weight, has_sat.index)
+    w_exec = given.fillna(w_rule)
+    points = total - w_exec                                  # the project's indicator points
     expected = _expected_level1(prof, has_sat)
 
-    # automatic weights: level-1 budget / number of level-2 groups / number of rows in the group
+    # automatic weights: level-1 budget (scaled to the project's indicator points) / number of
+    # level-2 groups / number of rows in the group
     if all_missing.any():
         auto = df[all_missing]
-        exp_long = expected.stack().rename("l1w").reset_index().rename(columns={"level_2": "level1"})
+        scaled = expected.mul(points / (total - w_rule), axis=0)
+        exp_long = scaled.stack().rename("l1w").reset_index().rename(columns={"level_2": "level1"})
         exp_long.columns = [*key, "level1", "l1w"]
         m = auto[key + ["level1", "level2"]].reset_index().merge(exp_long, on=key + ["level1"],
                                                                   how="left").set_index("index")
@@ -103,16 +195,18 @@ def resolve_weights(ind: pd.DataFrame, profile: Profile | str = "national", *,
         r = df.iloc[i]
         problems.add("some indicators of this project have a weight and others do not; give all "
                      "or none", file=source, sheet=r.get(SHEET), row=excel_row(r), column="分值")
-    budget_points = float(se["total"]) - float(se["weights"]["budget_execution"])
     sums = df.groupby(key, sort=False)["weight"].sum()
     first = df.reset_index().groupby(key, sort=False).first()
     tol = float(se["weight_tolerance"])
-    bad = (sums - budget_points).abs() > tol
+    bad = (sums - points.reindex(sums.index)).abs() > tol
     for k in sums.index[bad]:
         r = first.loc[k]
+        w = float(w_exec[k])
+        whose = ("" if abs(w - w_rule) <= tol else
+                 f" (表内, the project's 预算执行率分值; the profile gives {w_rule:g})")
         problems.add(f"the weights (分值) of project {k[0]} ({k[1]}) add up to {sums[k]:g}; with "
-                     f"预算执行率 {se['weights']['budget_execution']:g} they must add up to "
-                     f"{se['total']:g}", file=source, sheet=r.get(SHEET), row=excel_row(r),
+                     f"预算执行率 {w:g}{whose} they must add up to {total - w:g} "
+                     f"(总分 {total:g})", file=source, sheet=r.get(SHEET), row=excel_row(r),
                      column="分值", value=float(sums[k]))
     problems.raise_if_any()
 
@@ -123,6 +217,8 @@ def resolve_weights(ind: pd.DataFrame, profile: Profile | str = "national", *,
     l1 = actual_l1.join(expected.add_prefix("expected_"))
     l1["level1_differs"] = differs
     l1["has_satisfaction"] = has_sat
+    l1["execution_weight"] = w_exec
+    l1["indicator_points"] = points
     return df, l1
 
 
@@ -195,8 +291,9 @@ class SelfEvaluation(Result):
     sources: pd.DataFrame        # budget by source
 
     def to_frame(self) -> pd.DataFrame:
-        cols = ["project_id", "name", "department", "sector", "budget_type", "execution_rate",
-                "execution_score", "total", "grade", "awarded_total", "flag_codes"]
+        cols = ["project_id", "name", "department", "sector", "budget_type", "execution_weight",
+                "execution_rate", "execution_score", "total", "grade", "awarded_total",
+                "flag_codes"]
         return self.projects.reindex(columns=cols).reset_index(drop=True)
 
     def _summary_lines(self) -> list[str]:
@@ -225,7 +322,9 @@ class SelfEvaluation(Result):
                      "execution_note", "problems", "measures"]
         info = {c: (None if (not isinstance(p.get(c), (list, tuple)) and pd.isna(p.get(c)))
                     else p.get(c)) for c in info_cols if c in p.index}
-        budget = {"weight": float(p["execution_weight"]), "initial": float(p["initial"]),
+        budget = {"weight": float(p["execution_weight"]),
+                  "weight_source": p["execution_weight_source"],
+                  "initial": float(p["initial"]),
                   "adjusted": float(p["adjusted"]), "executed": float(p["executed"]),
                   "rate": float(p["execution_rate"]), "score": float(p["execution_score"]),
                   "explanation": p["execution_explanation"],
@@ -268,6 +367,20 @@ def score_self_evaluation(workbook: Workbook, profile: Profile | str = "national
     ``(execution score + Σ indicator scores) / (execution weight + Σ applicable weights) × 100``,
     so not-applicable indicators are dropped and the total rescaled to 100 (domain.md §4.2).
     Grades use the profile's bands on the unrounded total (§4.4).
+
+    The execution weight ``w`` is the profile's ``self_eval.weights.budget_execution`` (10),
+    unless the project's row gives its own ``execution_weight`` (预算执行率分值): the weight
+    printed on the unit's form, which ``perfkit import-forms`` copies (a form may print 9 with
+    indicators adding up to 91, total 100). The form's own split is what the unit scored with,
+    so it is used as printed; the project's indicator weights must then add up to
+    ``total − w``, and the project carries the flag ``execution_weight_as_printed`` and an
+    execution explanation ``得分 = 9（表内，规则为 10） × …`` so the report shows the departure.
+    Only the split moves: the total stays the profile's ``self_eval.total``, so a sum that is
+    off (85; or 91 with 10) is still an input error naming the indicator sheet, row and 分值.
+    A per-project column was chosen over a profile-wide tolerance on the total because it keeps
+    that check exact for every other project and records, next to the project, which weight
+    was used. A profile with ``self_eval.project_execution_weight: refuse`` refuses
+    per-project weights that differ from its own (an input error naming the projects row).
     """
     prof = load_profile(profile)
     se = prof.get("self_eval")
@@ -281,7 +394,10 @@ def score_self_evaluation(workbook: Workbook, profile: Profile | str = "national
                          file=src, argument="year", value=year)
     key = ["project_id", "year"]
 
-    ind, l1 = resolve_weights(wb["indicators"], prof, source=src)
+    w_given = _project_execution_weights(projects, se, src)
+    ind, l1 = resolve_weights(wb["indicators"], prof, source=src,
+                              execution_weight=w_given.set_axis(
+                                  pd.MultiIndex.from_frame(projects[key])))
     ind = score_indicators(ind, prof, source=src)
 
     # --- budget execution (预算执行率) -------------------------------------------------------
@@ -305,19 +421,29 @@ def score_self_evaluation(workbook: Workbook, profile: Profile | str = "national
                      value=r["project_id"])
     problems.raise_if_any()
 
-    w_exec = float(se["weights"]["budget_execution"])
+    w_rule = float(se["weights"]["budget_execution"])
+    # the budget merge above kept the rows in order; a weight that departs from the profile's
+    # is the one printed on the unit's form (表内)
+    w_exec = pd.Series(w_given.fillna(w_rule).to_numpy(), index=projects.index)
+    printed = (w_exec - w_rule).abs() > float(se["weight_tolerance"])
     rate = projects["executed"] / projects[base_col]
     projects["execution_weight"] = w_exec
+    projects["execution_weight_source"] = np.where(printed, "project", "profile")
     projects["execution_rate"] = rate
     projects["execution_score"] = w_exec * np.minimum(rate, 1.0)
+    zh_w = _fmt(w_exec).where(~printed, _fmt(w_exec) + "（表内，规则为 " + _fmt(w_rule)[0] + "）")
+    en_w = pd.Series("", index=projects.index, dtype=object).where(
+        ~printed, "; weight " + _fmt(w_exec) + " as printed on the form (rule " + _fmt(w_rule)[0]
+        + ")")
     projects["execution_explanation"] = ("执行率 = " + _fmt(projects["executed"]) + " / "
                                          + _fmt(projects[base_col]) + " = " + _pct(rate)
-                                         + "，得分 = " + _fmt(pd.Series(w_exec, index=projects.index))
+                                         + "，得分 = " + zh_w
                                          + " × " + _pct(np.minimum(rate, 1)) + " = "
                                          + _fmt(projects["execution_score"]))
     projects["execution_explanation_en"] = ("Execution = " + _fmt(projects["executed"]) + " / "
                                             + _fmt(projects[base_col]) + " = " + _pct(rate)
-                                            + "; score = " + _fmt(projects["execution_score"]))
+                                            + "; score = " + _fmt(projects["execution_score"])
+                                            + en_w)
 
     # --- totals -----------------------------------------------------------------------------
     app = ~ind["not_applicable"].fillna(False).astype(bool)
@@ -334,9 +460,11 @@ def score_self_evaluation(workbook: Workbook, profile: Profile | str = "national
         .merge(agg_aw, left_on=key, right_index=True, how="left") \
         .merge(counts, left_on=key, right_index=True, how="left") \
         .merge(l1[["level1_differs", "has_satisfaction"]], left_on=key, right_index=True,
-               how="left")
+               how="left") \
+        .merge(ind.groupby(key)["weight"].sum().rename("ind_weight_all"), left_on=key,
+               right_index=True, how="left")
     total_pts = float(se["total"])
-    denom = w_exec + projects["ind_weight"].fillna(0.0)
+    denom = projects["execution_weight"] + projects["ind_weight"].fillna(0.0)
     projects["total"] = (projects["execution_score"] + projects["ind_score"].fillna(0.0)) \
         / denom * total_pts
     projects["grade"] = grade(projects["total"], prof.get("grades.bands")).to_numpy()
@@ -355,6 +483,9 @@ def score_self_evaluation(workbook: Workbook, profile: Profile | str = "national
             fl.append(_flag("execution_below_threshold_unexplained", threshold=f"{thr:.0%}"))
         if rate.iloc[i] > 1 + 1e-12:
             fl.append(_flag("execution_above_budget"))
+        if r.execution_weight_source == "project":
+            fl.append(_flag("execution_weight_as_printed", weight=f"{r.execution_weight:g}",
+                            rule=f"{w_rule:g}", indicators=f"{r.ind_weight_all:g}"))
         if not r.has_satisfaction:
             fl.append(_flag("no_satisfaction"))
         if r.level1_differs:

@@ -12,14 +12,17 @@ notebook                  analysis (this module)                                
                           连环替代法, LMDI)
 ========================  =====================================================  ==============
 
-Each parameter model is strict (unknown or ill-typed parameters are errors, see
-the parameter models in :mod:`perfkit.run.params_methods`) and registered with the run layer. Each ``*_study`` function turns the
-validated parameters into method results — it prepares the data from the workbook, calls
+The parameter models (strict: unknown or ill-typed parameters are errors) are the run layer's,
+in :mod:`perfkit.run.params_methods`. Each ``*_study`` function takes the validated parameters —
+and an explicit workbook: the notebook, not the study, falls back to the demo district — and
+turns them into method results: it prepares the data from the workbook, calls
 :mod:`perfkit.methods` and gathers every number the report states into one JSON-safe ``results``
-dict (``results.json``); it formats nothing (that is :mod:`perfkit.report.methods_view`).
+dict (``results.json``); it formats nothing (that is :mod:`perfkit.report.methods_view`). A
+study imports nothing from :mod:`perfkit.run` or :mod:`perfkit.report` (tests/test_layering.py).
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from typing import Any, Literal, Optional, Union
 
@@ -387,13 +390,23 @@ DEPARTMENT_DERIVED = {
 
 
 def _read(workbook: Any):
+    """The study's workbook: a :class:`~perfkit.model.workbook.Workbook` as given, a path read.
+
+    A study takes its workbook explicitly: choosing a default (the demo district) is for the
+    layers above — the notebook passes ``workbook or demo_workbook_path()`` and
+    :func:`perfkit.run.execute.resolve_inputs` resolves ``workbook=None`` for a run.
+    """
     from ..io import read_workbook
     from ..model.workbook import Workbook
-    from ..run.demo import demo_workbook_path  # None: the demo district
 
     if isinstance(workbook, Workbook):
         return workbook
-    return read_workbook(workbook or demo_workbook_path())
+    if workbook is None or isinstance(workbook, bool) or \
+            not isinstance(workbook, (str, os.PathLike)) or not str(workbook).strip():
+        raise InputError("a study needs a workbook: a path (.xlsx or a folder of CSV) or a "
+                         "Workbook (the notebooks pass the demo district when none is given)",
+                         argument="workbook", value=workbook)
+    return read_workbook(workbook)
 
 
 def _numeric_columns(table) -> list[str]:
@@ -501,7 +514,7 @@ def _gap_rows(level: str, names: dict, indicators: list[tuple], benchmark):
     return rows, summary
 
 
-def benchmarking_study(workbook: Any = None, *, subject_id: str = "district-benchmarking",
+def benchmarking_study(workbook: Any, *, subject_id: str = "district-benchmarking",
                        year: int | None = None, profile: str = "national",
                        township_inputs=("expenditure",),
                        township_outputs=("population", "livelihood_expenditure"),
@@ -513,8 +526,8 @@ def benchmarking_study(workbook: Any = None, *, subject_id: str = "district-benc
 
     Parameters
     ----------
-    workbook : path or Workbook, optional
-        None: the demo district.
+    workbook : path or Workbook
+        The district's workbook (.xlsx or a folder of CSV), or one already read.
     year : int, optional
         The year analysed (default: the latest); Malmquist uses every year of the townships.
     profile : str
@@ -754,7 +767,7 @@ def _decomposition(wb, *, year: int, base_year: int, department_id: str | None, 
             "chain_substitution": chain.to_dict(), "chain_table": chain.to_frame()}
 
 
-def factor_study(workbook: Any = None, *, subject_id: str = "district-factors",
+def factor_study(workbook: Any, *, subject_id: str = "district-factors",
                  variables=tuple(DEFAULT_FA_VARIABLES), fa_years=None, n_factors=None,
                  method: str = "minres", rotation: str = "varimax", year: int | None = None,
                  base_year: int | None = None, department_id: str | None = None,
@@ -764,8 +777,8 @@ def factor_study(workbook: Any = None, *, subject_id: str = "district-factors",
 
     Parameters
     ----------
-    workbook : path or Workbook, optional
-        None: the demo district.
+    workbook : path or Workbook
+        The district's workbook (.xlsx or a folder of CSV), or one already read.
     variables : sequence of str
         Township columns, or ``"a/b"`` ratios (``x/population`` is per capita, in 元/人 for
         amounts in 万元).

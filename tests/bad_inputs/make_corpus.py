@@ -576,6 +576,49 @@ def _(path):
     write_xlsx(path, edit(**{f"{P}!D3": "D99"}))
 
 
+PR = "指标监控"
+PROGRESS_HEADER = ["项目编码", "年度", "月份", "一级指标", "二级指标", "三级指标", "累计完成值", "偏差原因"]
+
+
+@case("progress_month_13", "an in-year progress row (指标监控) for month 13",
+      errors=[err("must be ≤ 12", sheet=PR, row=2, column="月份")])
+def _(path):
+    t = base()
+    t[PR] = [PROGRESS_HEADER,
+             ["XM001", 2022, 13, "产出指标", "数量指标", "受益学生人数", "600", None]]
+    write_xlsx(path, t)
+
+
+@case("progress_of_unknown_indicator", "an in-year progress row naming an indicator that the "
+      "indicators sheet does not have",
+      errors=[err("unknown indicator", sheet=PR, row=3, column="三级指标")])
+def _(path):
+    t = base()
+    t[PR] = [PROGRESS_HEADER,
+             ["XM001", 2022, 6, "产出指标", "数量指标", "受益学生人数", "600", None],
+             ["XM001", 2022, 6, "产出指标", "数量指标", "受益教师人数", "80", None]]
+    write_xlsx(path, t)
+
+
+@case("progress_bad_deviation_reason", "a deviation reason (偏差原因) outside the five categories",
+      errors=[err("经费保障", sheet=PR, row=2, column="偏差原因")])
+def _(path):
+    t = base()
+    t[PR] = [PROGRESS_HEADER,
+             ["XM001", 2022, 6, "产出指标", "数量指标", "受益学生人数", "400", "天气原因"]]
+    write_xlsx(path, t)
+
+
+@case("execution_weight_out_of_range", "a project's printed 预算执行率分值 of 120",
+      errors=[err("100", sheet=P, row=2, column="预算执行率分值")])
+def _(path):
+    t = base()
+    t[P][0].append("预算执行率分值")
+    t[P][1].append(120)
+    t[P][2].append(None)
+    write_xlsx(path, t)
+
+
 # ---- scoring-stage errors --------------------------------------------------------------------
 @case("weights_do_not_add_up", "a project's weights add up to 80, not 90 (with 预算执行率 10: "
       "100) — a scoring-stage error",

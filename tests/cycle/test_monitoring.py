@@ -402,3 +402,125 @@ def test_handling_uses_the_point_forecast_for_red_lights():
     r4 = monitor(wb, base.with_overrides({"monitoring.suspend_below": hi + 0.01}),
                  month=6, project_ids=[red["project_id"]]).to_frame().iloc[0]
     assert r4["handling"] == "暂缓或停止拨款"
+
+
+# --- indicator progress snapshots (指标监控) ----------------------------------------------------
+
+def snap(pid, level3, month, progress, *, expected=None, likelihood=None, reason=None,
+         analysis=None, measures=None, year=YEAR):
+    return {"project_id": pid, "year": year, "month": month, "level1": "产出指标",
+            "level2": "数量指标", "level3": level3, "progress": progress, "expected": expected,
+            "likelihood": likelihood, "deviation_reason": reason,
+            "deviation_analysis": analysis, "measures": measures}
+
+
+def progress_book(snaps=None):
+    """A 100 万元, B 100, C 100; 30 paid by the end of June (E_6 = 0.30) each."""
+    wb = book([project(p) for p in "ABC"], [budget(p) for p in "ABC"],
+              months("A", {6: 30.0}) + months("B", {6: 30.0}) + months("C", {6: 30.0}),
+              [ind("A", 100, 100, level3="a1"), ind("A", 200, 200, level3="a2"),
+               ind("A", 95, 96, level3="a3", unit="%"),                 # a rate
+               ind("A", 50, 40, level3="a4", direction="≤"),            # a ceiling
+               ind("B", 100, 100, level3="b1"), ind("B", 10, 10, level3="b2"),
+               ind("C", 100, 100, level3="c1")])
+    frames = dict(wb.tables)
+    frames["indicators"] = frames["indicators"].assign(
+        unit=[None, None, "%", "万元", None, None, None])
+    if snaps is not None:
+        frames["indicator_progress"] = pd.DataFrame(snaps)
+    return Workbook.from_frames(frames, source="m.xlsx")
+
+
+SNAPS = [snap("A", "a1", 3, 10), snap("A", "a1", 6, 35), snap("A", "a1", 9, 70),
+         snap("A", "a2", 6, 60, expected=150, likelihood="确定能"),   # says certain, expects less
+         snap("A", "a3", 6, "97%"),
+         snap("B", "b1", 6, 5, expected=60, reason="经费保障", analysis="上级资金未到位",
+              measures="加快拨付"),                                       # b2: no snapshot
+         snap("C", "c1", 9, 80)]                                         # only after June
+
+
+def test_snapshot_progress_gap_by_hand():
+    r = monitor(progress_book(SNAPS), month=6)
+    assert r.progress_source == "indicator_progress" and r.progress_months == (3, 6, 9)
+    f = r.to_frame().set_index("project_id")
+    i = r.indicators.set_index("level3")
+    # latest snapshot ≤ 6: a1 35/100 (not 70 of September, not 10 of March), a2 60/200
+    assert i.loc["a1", "progress_month"] == 6 and i.loc["a1", "attainment"] == pytest.approx(0.35)
+    assert i.loc["a2", "attainment"] == pytest.approx(0.30)
+    # the rate (97% of ≥95%) and the ceiling are assessed but not in the gap (cumulative)
+    assert i.loc["a3", "attainment"] == 1.0 and not i.loc["a3", "in_gap"]
+    assert not i.loc["a4", "in_gap"] and np.isnan(i.loc["a4", "attainment"])   # no snapshot
+    # A: mean(0.35, 0.30) = 0.325 vs 0.30 → +2.5 pp, not flagged
+    assert f.loc["A", "attainment"] == pytest.approx(0.325)
+    assert f.loc["A", "gap_pp"] == pytest.approx(2.5) and not f.loc["A", "gap_flag"]
+    assert f.loc["A", "n_quantitative"] == 2 and f.loc["A", "n_no_progress"] == 0
+    # B: b1 5/100 = 0.05 vs 0.30 → −25 pp, flagged; b2 has no snapshot: stated, left out
+    assert f.loc["B", "attainment"] == pytest.approx(0.05)
+    assert f.loc["B", "gap_pp"] == pytest.approx(-25) and f.loc["B", "gap_flag"]
+    assert f.loc["B", "n_no_progress"] == 1 and "no_progress_snapshot" in f.loc["B", "flag_codes"]
+    # C: its only snapshot is of September: no attainment at the end of June, no gap check
+    assert np.isnan(f.loc["C", "attainment"]) and not f.loc["C", "gap_flag"]
+    assert f.loc["C", "n_no_progress"] == 1 and np.isnan(f.loc["C", "progress_month"])
+    assert {"no_progress_snapshot", "no_quantitative_indicators"} <= set(
+        f.loc["C", "flag_codes"].split(";"))
+    # the year-end actual_value (100 = the target) is not used as progress
+    assert np.isnan(i.loc["c1", "progress_value"]) and i.loc["c1", "actual_value"] == 100
+
+
+def test_snapshot_likelihood_and_deviation_analysis():
+    r = monitor(progress_book(SNAPS), month=6)
+    i = r.indicators.set_index("level3")
+    # b1 expects 60 of 100: 不可能 (no stated likelihood); a2 states 确定能 but expects 150 of 200
+    assert i.loc["b1", "expected_attainment"] == pytest.approx(0.6)
+    assert i.loc["b1", "likelihood"] == "不可能" and not i.loc["b1", "likelihood_inconsistent"]
+    assert i.loc["a2", "likelihood"] == "确定能" and i.loc["a2", "likelihood_inconsistent"]
+    f = r.to_frame().set_index("project_id")
+    assert f.loc["B", "target_likelihood"] == "不可能" and f.loc["B", "n_at_risk"] == 1
+    assert f.loc["A", "target_likelihood"] == "确定能" and f.loc["A", "n_at_risk"] == 0
+    assert pd.isna(f.loc["C", "target_likelihood"])             # none assessed
+    assert "likelihood_inconsistent" in f.loc["A", "flag_codes"]
+    assert "indicators_at_risk" in f.loc["B", "flag_codes"]
+    assert "deviation_reason_missing" not in f.loc["B", "flag_codes"]   # reason and measures
+    d = r.project("B").to_dict()
+    assert d["deviation_reasons"]["selected"] == ["经费保障"]
+    assert d["deviation_reasons"]["analysis"] == "上级资金未到位"
+    assert d["deviation_reasons"]["measures"] == "加快拨付"
+    assert d["attainment"]["source"] == "indicator_progress"
+    # without a reason or measures the at-risk indicator is flagged
+    bare = [s if s["level3"] != "b1" else snap("B", "b1", 6, 5, expected=60) for s in SNAPS]
+    fb = monitor(progress_book(bare), month=6).to_frame().set_index("project_id")
+    assert "deviation_reason_missing" in fb.loc["B", "flag_codes"]
+    json.dumps(r.to_dict(), ensure_ascii=False)
+    assert r.to_dict()["progress_source"] == "indicator_progress"
+
+
+def test_gap_over_every_quantitative_indicator_by_profile():
+    from perfkit.rules import load_profile
+    prof = load_profile("national").with_overrides(
+        {"monitoring.gap_indicators": "quantitative"})
+    f = monitor(progress_book(SNAPS), prof, month=6).to_frame().set_index("project_id")
+    # a1 0.35, a2 0.30, a3 1.0 (the rate counts now; a4 has no snapshot) → 0.55 vs 0.30
+    assert f.loc["A", "attainment"] == pytest.approx(0.55)
+    assert f.loc["A", "gap_pp"] == pytest.approx(25) and f.loc["A", "gap_flag"]
+    bad = load_profile("national").with_overrides({"monitoring.gap_indicators": "all"})
+    from perfkit.errors import RuleError
+    with pytest.raises(RuleError, match="gap_indicators"):
+        monitor(progress_book(SNAPS), bad, month=6)
+
+
+def test_without_snapshots_the_actual_value_is_progress():
+    for wb in (progress_book(None), progress_book([snap("A", "a1", 6, 35, year=2023)])):
+        r = monitor(wb, month=6)                    # no table, or no row for the year
+        assert r.progress_source == "actual_value" and r.progress_months == ()
+        f = r.to_frame().set_index("project_id")
+        # year-end actuals read as progress: A's a1 and a2 at 100% → +70 pp
+        assert f.loc["A", "attainment"] == pytest.approx(1.0)
+        assert f.loc["A", "gap_pp"] == pytest.approx(70) and f.loc["A", "gap_flag"]
+        assert (f["n_no_progress"] == 0).all() and f["progress_month"].isna().all()
+
+
+def test_duplicated_snapshot_is_an_error():
+    dup = SNAPS + [snap("A", "a1", 6, 36)]
+    with pytest.raises(InputError, match="more than one row for 2024-06") as e:
+        monitor(progress_book(dup), month=6)
+    assert e.value.problem.file == "m.xlsx" and e.value.problem.column == "月份"

@@ -12,9 +12,10 @@ import pytest
 
 from perfkit.datasets import load_demo, load_small, small_path
 from perfkit.datasets import make_small
-from perfkit.datasets.demo import generate, write
+from perfkit.datasets.demo import SNAPSHOT_MONTHS, generate, planted, write
 from perfkit.errors import InputError
 from perfkit.model.schema import BUDGET_TYPES, LEVEL2, TABLES
+from perfkit.model.workbook import Workbook
 
 PY = ["project_id", "year"]
 
@@ -320,6 +321,91 @@ def test_township_figures(frames):
     xiang = t[t.name.str.endswith("乡")]
     assert jd.general_revenue.median() > xiang.general_revenue.median()
     assert t.disclosure.dtype == bool and t.performance_mgmt.any()
+
+
+# ------------------------------------------------------------------ monitoring snapshots
+IND_KEY = ["project_id", "year", "level1", "level2", "level3"]
+
+
+def test_snapshots_follow_payments_and_actuals(frames):
+    s, ind = frames["indicator_progress"], frames["indicators"]
+    assert set(s["month"]) == set(SNAPSHOT_MONTHS) == {6, 9}
+    assert set(s["year"]) == {2022, 2023, 2024}
+    # every snapshot names an indicator; no satisfaction (surveyed at year end) or 不适用 rows
+    m = s.merge(ind, on=IND_KEY, how="left", validate="many_to_one", indicator=True)
+    assert (m["_merge"] == "both").all()
+    assert (m["level1"] != "满意度指标").all() and not m["not_applicable"].any()
+    covered = ind[(ind.level1 != "满意度指标") & ~ind.not_applicable]
+    assert len(s) == 2 * len(covered)
+    # numbers to date: September ≥ June; a count never exceeds the year-end actual
+    num = lambda c: pd.to_numeric(m[c], errors="coerce")  # noqa: E731
+    m = m.assign(p=num("progress"), a=num("actual"))
+    rate = m["unit"].isin(["%", "‰"]) | m["unit"].fillna("").str.contains("/")
+    w = m[~rate].pivot_table(index=IND_KEY, columns="month", values="p").dropna()
+    assert len(w) > 2500 and (w[9] >= w[6] - 1e-9).all()         # rates may move either way
+    cnt = m[(m["unit"].isin(["人", "个", "人次", "户", "台（套）"])) & m["a"].notna() & m["p"].notna()]
+    assert len(cnt) > 1000 and (cnt["p"] <= cnt["a"] + 1e-9).all()
+    # the project's total cost to date is its cumulative payments
+    cost = m[m["level3"] == "项目总成本"].merge(frames["monthly"], on=["project_id", "year", "month"])
+    assert len(cost) > 100
+    paid = pd.to_numeric(cost["progress"].astype(str).str.removesuffix("万元"))
+    np.testing.assert_allclose(paid, cost["cumulative_executed"], atol=0.005)
+    # judgements and reasons: mostly certain, less so in September; reasons from the categories
+    assert s["likelihood"].isin(["确定能", "有可能", "不可能"]).all()
+    risky = s.groupby("month")["likelihood"].apply(lambda x: (x != "确定能").mean())
+    assert 0.01 < risky[6] < risky[9] < 0.15
+    r = s["deviation_reason"].dropna()
+    assert set(r) == {"经费保障", "制度保障", "人员保障", "硬件条件保障", "其他"}
+    assert 0.02 < len(r) / len(s) < 0.2
+    assert s.loc[r.index, "deviation_analysis"].notna().all()
+    assert s.loc[r.index, "measures"].notna().all()
+
+
+def test_planted_sedimented_funds_and_overlaps_are_found(frames):
+    from perfkit.cycle.application import detect_overlap, idle_funds
+
+    wb = Workbook.from_frames(frames)
+    plan = planted()
+    idle = idle_funds(wb)
+    assert idle.idle_ids == plan["idle_funds"] == ["XM00050", "XM00092", "XM00213"]
+    h = idle.history[idle.history.project_id.isin(idle.idle_ids)]
+    assert (h["execution_rate"] < 0.6).all()
+    # the carry-over grows over all three years, not only the rule's two
+    b = frames["budget"]
+    carry = b[(b.source == "上年结转资金") & b.project_id.isin(idle.idle_ids)].pivot(
+        index="project_id", columns="year", values="adjusted")
+    assert (carry[2023] > carry[2022]).all() and (carry[2024] > carry[2023]).all()
+    ov = detect_overlap(wb).to_frame()
+    pairs = {tuple(sorted(x)): s for x, s in zip(zip(ov.project_id_a, ov.project_id_b),
+                                                 ov.similarity)}
+    assert set(pairs) == {("XM00393", "XM00401"), ("XM00122", "XM00364")}
+    assert pairs["XM00393", "XM00401"] > 0.9                       # near-identical
+    assert 0.7 <= pairs["XM00122", "XM00364"] < 0.85               # similar, above 0.70
+    assert [tuple(sorted(o["project_ids"])) for o in plan["overlap"]] == [
+        ("XM00393", "XM00401"), ("XM00122", "XM00364")]
+    assert (ov.department_a != ov.department_b).all()
+    # small districts have nothing planted
+    assert planted(n_projects=12, n_departments=4, years=(2023, 2024)) == {
+        "idle_funds": [], "overlap": []}
+
+
+def test_monitoring_on_the_demo_uses_the_snapshots():
+    from perfkit.cycle.monitoring import monitor
+
+    # a third of the demo district, read back through the reader like a user's workbook
+    wb = load_demo(seed=2024, n_projects=100, n_departments=12, n_townships=4)
+    r = monitor(wb, "sichuan2025", month=6)
+    assert r.progress_source == "indicator_progress" and r.progress_months == (6, 9)
+    f = r.to_frame()
+    assert (f["n_no_progress"] == 0).all() and (f["progress_month"] == 6).all()
+    assert (f["n_quantitative"] > 0).all()
+    assert 0.05 < f["gap_flag"].mean() < 0.35                     # most projects on track
+    assert 0.3 < (f["target_likelihood"] == "确定能").mean() < 0.9
+    # the same district without the snapshots: year-end actuals as progress flag nearly all
+    tables = {k: (v.iloc[:0] if k == "indicator_progress" else v) for k, v in wb.tables.items()}
+    f2 = monitor(Workbook(tables, wb.source, wb.meta), "sichuan2025", month=6).to_frame()
+    assert f2["gap_flag"].mean() > 0.8
+    assert monitor(load_small(), month=6).progress_source == "indicator_progress"
 
 
 # ------------------------------------------------------------------ arguments

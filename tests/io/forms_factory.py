@@ -6,7 +6,10 @@
 * :func:`qingshen` — (b) 青神 2023 style: 执行 10 + 产出 60 + 效益 30, 指标性质 / 指标值 / 度量单位 in
   three cells (one sheet with a two-row header under a merged 年度指标值), project code printed
   before the name, 财政资金 / 财政专户管理资金 / 单位资金 / 其他资金 rows, the template's
-  instruction left in some cells, execution weight printed as 10, ``10分`` and 9.
+  instruction left in some cells, execution weight printed as 10, ``10分`` and 9. The 9 (with
+  indicators adding up to 91 and 合计 100) is a constructed variant, a unit that moved one point
+  from 预算执行率 to its indicators: the published Qingshen (and 大英) 2023 forms print 权重 10
+  under 预算执行情况(10分) and indicators adding up to 90 under 绩效指标(90分), 合计 100.
 * :func:`stacked` — (c) three projects stacked in one sheet with title rows and blank separator
   rows, no project codes, inline ``主管部门：…`` labels, 一级/二级 printed once and left blank below.
 * :func:`zhongjiang` — (e) 中江 2022 style 绩效目标自评表: 分值 before 年度指标值, 全年实际值, no
@@ -267,11 +270,13 @@ def qingshen(path: Path) -> Path:
                (None, None, None)],
         weight="10分", rows=QINGSHEN_P2, total=99.6, achievement="办公设备保障到位。",
         two_row_header=True)
+    # 预算执行率 权重 9 with indicator weights 31 + 30 + 30 = 91 (合计 100); executed 18 of 20,
+    # so the unit's total is 9 × 90% + 91 = 99.1
     _qingshen_sheet(
         wb.create_sheet("专项经费"), code_name="51000021R000000019953-培训专项经费",
-        funds=[(20, 20, 20), (20, 20, 20), (None, None, None), (None, None, None),
+        funds=[(20, 20, 18), (20, 20, 18), (None, None, None), (None, None, None),
                (None, None, None)],
-        weight=9, rows=QINGSHEN_P3, total=100, achievement="完成培训。")
+        weight=9, rows=QINGSHEN_P3, total=99.1, achievement="完成培训。")
     wb.save(path)
     return path
 

@@ -225,12 +225,17 @@ def test_qingshen_two_row_header_and_weight_variants(imp):
     assert rep.loc[["工资性支出", "办公经费", "专项经费"], "execution_weight"].tolist() == \
         [10.0, 10.0, 9.0]                                   # 10, "10分", 9
     assert rep.loc[["工资性支出", "办公经费", "专项经费"], "awarded_total"].tolist() == \
-        [99.0, 99.6, 100.0]
+        [99.0, 99.6, 99.1]
     ind = _ind(imp, "办公经费")                              # header on two rows
     assert ind[["direction", "target", "unit", "actual_value"]].values.tolist() == [
         ["≥", "120", "台", 126.0], ["≤", "45", "万元", 43.2], ["≥", "90", "%", 95.0]]
     nine = [n for n in _notes(imp, "专项经费") if n.rule.startswith("预算执行率 分值 is 9")]
     assert [(n.column, n.value) for n in nine] == [("G11", "9")]
+    assert "indicator weights must add up to 91" in nine[0].rule
+    # 9 + 91 = 合计 100: no note that the weights do not add up
+    assert not [n for n in _notes(imp, "专项经费") if "indicator weights 91" in n.rule]
+    p = imp.to_workbook()["projects"].set_index("name")["execution_weight"]
+    assert p[["工资性支出", "办公经费", "培训专项经费"]].tolist() == [10.0, 10.0, 9.0]
     ind3 = _ind(imp, "培训专项经费")
     assert ind3["weight"].sum() == 91
     assert ind3.at["完成时限", "target_deadline"] == "2023-10"
@@ -315,7 +320,7 @@ def test_to_workbook_is_readable(workbook_path, imp):
 
 def test_self_awarded_scores_vs_rule_scores(workbook_path, imp):
     wb = read_workbook(workbook_path)
-    broken = {"村级补助及运转经费", "培训专项经费"}       # unreadable cells; execution weight 9
+    broken = {"村级补助及运转经费"}                      # unreadable cells
     ids = imp.projects.loc[~imp.projects["name"].isin(broken), ["project_id", "year"]]
     totals = {}
     for year, g in ids.groupby("year"):
@@ -342,10 +347,53 @@ def test_self_awarded_scores_vs_rule_scores(workbook_path, imp):
     assert form_totals["委托业务项目"] == 100.0 and form_totals["学生营养改善计划"] == 99.0
 
 
-def test_weight_nine_is_noted_and_scoring_names_the_sum(workbook_path, imp):
+def test_weight_nine_as_printed_is_scored_with_the_forms_weights(workbook_path):
+    """Before: the form's 预算执行率 9 + indicators 91 was refused (add up to 91, not 90).
+    Now every Qingshen project of 2023 is scored, 培训专项经费 with the weights it prints."""
     wb = read_workbook(workbook_path)
-    with pytest.raises(InputError, match="add up to 91"):
-        score_self_evaluation(wb, year=2023, project_ids=["51000021R000000019953"])
+    assert wb["projects"].set_index("name").at["培训专项经费", "execution_weight"] == 9.0
+    res = score_self_evaluation(wb, year=2023)              # all three projects, none refused
+    p = res.projects.set_index("name")
+    assert sorted(p.index) == ["办公经费", "培训专项经费", "工资性支出"]
+    assert p["execution_weight"].tolist() == [10.0 if n != "培训专项经费" else 9.0
+                                              for n in p.index]
+    # by hand: 预算执行率 18/20 = 90% → 9 × 0.9 = 8.1; 培训人次 320 ≥ 300 → 31; 完成时限 2023-09
+    # before 2023-10 → 30; 培训合格率 96% ≥ 90% → 30; total (8.1 + 91) / (9 + 91) × 100 = 99.1
+    r = res.project("51000021R000000019953")
+    assert r.budget["weight"] == 9.0 and r.budget["weight_source"] == "project"
+    assert r.budget["score"] == pytest.approx(8.1)
+    assert r.indicators["score"].tolist() == pytest.approx([31.0, 30.0, 30.0])
+    assert r.total == pytest.approx(99.1) and r.grade == "优"
+    assert r.awarded_total == pytest.approx(99.1)           # the unit's 总分 on the form
+    assert "得分 = 9（表内，规则为 10） × 90% = 8.1" in r.budget["explanation"]
+    assert "weight 9 as printed on the form (rule 10)" in r.budget["explanation_en"]
+    fl = {f["code"]: f for f in r.flags}
+    assert fl["execution_weight_as_printed"]["message"] == \
+        "预算执行率分值按单位自评表为 9（表内），规则为 10；绩效指标分值合计 91"
+    assert "execution_weight_as_printed" in p.at["培训专项经费", "flag_codes"]
+    assert "execution_weight_as_printed" not in p.at["工资性支出", "flag_codes"]
+    assert res.project("51000021R000000019951").budget["weight_source"] == "profile"
+
+
+def test_form_weights_that_do_not_add_up_are_still_refused(tmp_path):
+    """预算执行率 9 but indicator weights 31 + 30 + 24 = 85: refused, naming the sheet, the row of
+    the project's first indicator and the column 分值; and 10 with 91 (101 in all) too."""
+    path = F.qingshen(tmp_path / "q.xlsx")
+    book = openpyxl.load_workbook(path)
+    book["专项经费"]["I19"] = 24                            # 培训合格率: 30 → 24
+    book.save(path)
+    frames = read_forms(path).to_workbook()
+    wbpath = write(frames, tmp_path / "wb.xlsx")
+    with pytest.raises(InputError) as e:
+        score_self_evaluation(read_workbook(wbpath), year=2023)
+    p = e.value.problem
+    assert (p.sheet, p.row, p.column, p.value) == ("绩效指标", 10, "分值", 85.0)
+    assert "add up to 85; with 预算执行率 9 (表内" in p.rule and "must add up to 91" in p.rule
+    # the same project with 预算执行率 10 and indicators adding up to 91 (101 in all) is refused
+    frames["projects"].loc[frames["projects"]["execution_weight"] == 9, "execution_weight"] = 10
+    frames["indicators"].loc[frames["indicators"]["level3"] == "培训合格率", "weight"] = 30
+    with pytest.raises(InputError, match=r"add up to 91; with 预算执行率 10 they must add up to 90"):
+        score_self_evaluation(read_workbook(write(frames, tmp_path / "wb2.xlsx")), year=2023)
 
 
 # ============================================================================================
@@ -412,6 +460,41 @@ def test_target_and_monitoring_forms(tmp_path):
     assert len(wb_frames["projects"]) == 4
     out = write(wb_frames, tmp_path / "wb.xlsx")
     assert len(read_workbook(out)["indicators"]) == int(res.indicators["ok"].sum())
+
+
+def test_monitoring_form_gives_indicator_snapshots(tmp_path):
+    from perfkit.cycle.monitoring import monitor
+
+    path = F.monitoring_form(tmp_path / "m.xlsx")
+    wb = openpyxl.load_workbook(path)
+    ws = wb["监控"]
+    ws["G9"] = "施工进度受雨季影响"              # a reason that is not a category: the analysis
+    ws["H10"] = "较大可能"                       # not a 完成目标可能性 choice
+    ws.append(["产出指标", "数量指标", "补植苗木", "≥2000株", None, "2000株"])   # no progress
+    wb.save(path)
+    res = read_forms(tmp_path)
+    errs = {p.column: p.rule for p in res.problems}
+    assert errs == {"H10": "完成目标可能性 must be one of 确定能 / 有可能 / 不可能"}
+    notes = {p.column: p.rule for p in res.notes}
+    assert "no monitoring snapshot" in notes["C11"]
+    frames = res.to_workbook()
+    snaps = frames["indicator_progress"]
+    assert snaps[["month", "level3", "progress", "expected", "likelihood", "deviation_reason",
+                  "deviation_analysis"]].values.tolist() == [
+        [6, "养护面积", "24万平方米", "50万平方米", "确定能", None, "施工进度受雨季影响"],
+        [6, "绿化覆盖率", "39%", "40%", None, "经费保障", None]]
+    # the in-year reasons sit in the snapshots, not in the year-end indicator rows
+    assert frames["indicators"]["deviation_reason"].isna().all()
+    wbk = read_workbook(write(frames, tmp_path / "wb.xlsx"))
+    p = wbk["indicator_progress"]
+    assert p["progress_value"].tolist() == [24.0, 39.0]
+    assert p["expected_value"].tolist() == [50.0, 40.0]
+    r = monitor(wbk, month=6)
+    assert r.progress_source == "indicator_progress"
+    # 养护面积 24 of 50 万平方米 = 0.48 (the rate 绿化覆盖率 is not in the gap) vs 84/210 = 0.40
+    f = r.to_frame().iloc[0]
+    assert f["attainment"] == pytest.approx(0.48) and f["gap_pp"] == pytest.approx(8.0)
+    assert f["n_no_progress"] == 1                       # 补植苗木
 
 
 # ============================================================================================
@@ -507,6 +590,12 @@ def test_import_forms_command(folder, tmp_path, capsys):
     assert list(sheets) == ["读取情况", "问题与说明"]
     assert len(sheets["读取情况"]) == 8
     assert (sheets["问题与说明"]["severity"] == "error").sum() == 3
+    # import-forms → score: the Qingshen year scores every project, 9 + 91 as printed
+    assert main(["score", str(out), "--year", "2023"]) == 0
+    printed = capsys.readouterr().out.splitlines()
+    assert len(printed) == 4                                  # header + 3 projects
+    nine = [ln for ln in printed if "培训专项经费" in ln]
+    assert len(nine) == 1 and "execution_weight_as_printed" in nine[0] and "99.1" in nine[0]
 
 
 def test_import_forms_command_nothing_read(tmp_path, capsys):
