@@ -244,25 +244,34 @@ def district3(tmp_path_factory):
     return write(frames, tmp_path_factory.mktemp("d3") / "district.xlsx", format="xlsx")
 
 
-@pytest.mark.slow
-def test_batch_results_application_per_department(district3, tmp_path, monkeypatch):
-    from perfkit.cycle import budget_proposal, detect_overlap, idle_funds
+def _department_batch(workbook, tmp_path, monkeypatch, notebook, batch, *options):
+    """Run `perfkit batch WORKBOOK --notebook NOTEBOOK` on the 3-department district and return
+    (workbook, its 2024 projects, the department ids, the batch folder, the summary by id)."""
     from perfkit.io import read_workbook
 
-    path = district3
     monkeypatch.setenv("PERFKIT_OUTPUTS", str(tmp_path / "out"))
-    rc = main(["batch", str(path), "--notebook", "results_application", "--batch", "app",
-               "--jobs", "2", "--quiet", "--set", "cut_percent={中: 10, 差: 100}"])
+    rc = main(["batch", str(workbook), "--notebook", notebook, "--batch", batch,
+               "--jobs", "2", "--quiet", *options])
     assert rc == 0
-    wb = read_workbook(path)
+    wb = read_workbook(workbook)
     p = wb["projects"]
     depts = sorted(p.loc[p["year"] == 2024, "department_id"].unique())
     assert len(depts) == 3
-    out = tmp_path / "out" / "app"
+    out = tmp_path / "out" / batch
     assert sorted(d.name for d in out.iterdir() if not d.name.startswith(".")
                   and d.is_dir()) == depts
     summary = {r["subject_id"]: r for r in
                json.loads((out / "summary.json").read_text(encoding="utf-8"))}
+    return wb, p, depts, out, summary
+
+
+@pytest.mark.slow
+def test_batch_results_application_per_department(district3, tmp_path, monkeypatch):
+    from perfkit.cycle import budget_proposal, detect_overlap, idle_funds
+
+    wb, p, depts, out, summary = _department_batch(
+        district3, tmp_path, monkeypatch, "results_application", "app",
+        "--set", "cut_percent={中: 10, 差: 100}")
     assert set(summary) == set(depts)
     for d in depts:
         res = json.loads((out / d / "results.json").read_text(encoding="utf-8"))
@@ -302,21 +311,10 @@ def test_batch_monitoring_per_department(district3, tmp_path, monkeypatch):
     from docx import Document
 
     from perfkit.cycle import monitor
-    from perfkit.io import read_workbook
 
-    monkeypatch.setenv("PERFKIT_OUTPUTS", str(tmp_path / "out"))
-    rc = main(["batch", str(district3), "--notebook", "monitoring", "--batch", "mon",
-               "--jobs", "2", "--quiet", "--profile", "sichuan2025", "--set", "month=6"])
-    assert rc == 0
-    wb = read_workbook(district3)
-    p = wb["projects"]
-    depts = sorted(p.loc[p["year"] == 2024, "department_id"].unique())
-    assert len(depts) == 3
-    out = tmp_path / "out" / "mon"
-    assert sorted(d.name for d in out.iterdir() if not d.name.startswith(".")
-                  and d.is_dir()) == depts
-    summary = {r["subject_id"]: r for r in
-               json.loads((out / "summary.json").read_text(encoding="utf-8"))}
+    wb, p, depts, out, summary = _department_batch(
+        district3, tmp_path, monkeypatch, "monitoring", "mon",
+        "--profile", "sichuan2025", "--set", "month=6")
     district = monitor(wb, "sichuan2025", month=6).to_frame().set_index("project_id")
     for d in depts:
         res = json.loads((out / d / "results.json").read_text(encoding="utf-8"))
