@@ -197,6 +197,14 @@ def _direction(v: Any) -> str:
     return _DIRECTION_ALIASES.get(d, d)
 
 
+def _check_unknown(entry: dict, known: set, what: str, file: str, col: Collector) -> None:
+    """Report fields of ``entry`` not in ``known`` (one problem naming the first)."""
+    unknown = sorted(set(map(str, entry)) - known)
+    if unknown:
+        col.add(f"{what}unknown field(s) {', '.join(unknown)}; known: "
+                f"{', '.join(sorted(known))}", file=file, column=unknown[0])
+
+
 def _check_set_header(raw: Any, file: str, col: Collector) -> dict | None:
     if not isinstance(raw, dict):
         col.add("an indicator set must be a mapping with id, version, kind and entries",
@@ -205,10 +213,7 @@ def _check_set_header(raw: Any, file: str, col: Collector) -> dict | None:
     for k in ("id", "version", "kind", "source"):
         if not _s(raw.get(k)):
             col.add(f"the set needs a '{k}'", file=file, column=k)
-    unknown = sorted(set(map(str, raw)) - _SET_FIELDS)
-    if unknown:
-        col.add(f"unknown field(s) {', '.join(unknown)}; known: "
-                f"{', '.join(sorted(_SET_FIELDS))}", file=file, column=unknown[0])
+    _check_unknown(raw, _SET_FIELDS, "", file, col)
     kind = _s(raw.get("kind"))
     if kind and kind not in _KINDS:
         col.add(f"kind must be one of {', '.join(_KINDS)}", file=file, column="kind", value=kind)
@@ -269,10 +274,7 @@ def _check_levels(e: dict, eid: str, what: str, file: str, col: Collector,
 
 def _check_indicator(e: dict, eid: str, head: dict, file: str, col: Collector) -> dict | None:
     n0 = len(col.problems)
-    unknown = sorted(set(map(str, e)) - _IND_FIELDS)
-    if unknown:
-        col.add(f"indicator {eid!r}: unknown field(s) {', '.join(unknown)}; known: "
-                f"{', '.join(sorted(_IND_FIELDS))}", file=file, column=unknown[0])
+    _check_unknown(e, _IND_FIELDS, f"indicator {eid!r}: ", file, col)
     for k in _IND_REQUIRED:
         if k != "value_hint" and not _s(e.get(k)):
             col.add(f"indicator {eid!r}: {k} is required", file=file, column=k)
@@ -323,10 +325,7 @@ def _check_indicator(e: dict, eid: str, head: dict, file: str, col: Collector) -
 
 def _check_framework(e: dict, eid: str, head: dict, file: str, col: Collector) -> dict | None:
     n0 = len(col.problems)
-    unknown = sorted(set(map(str, e)) - _FW_FIELDS)
-    if unknown:
-        col.add(f"framework {eid!r}: unknown field(s) {', '.join(unknown)}; known: "
-                f"{', '.join(sorted(_FW_FIELDS))}", file=file, column=unknown[0])
+    _check_unknown(e, _FW_FIELDS, f"framework {eid!r}: ", file, col)
     for k in _FW_REQUIRED:
         if not e.get(k):
             col.add(f"framework {eid!r}: {k} is required", file=file, column=k)
@@ -353,10 +352,7 @@ def _check_framework(e: dict, eid: str, head: dict, file: str, col: Collector) -
         nid = _check_entry_id(nd, i, f"framework {eid!r} node", file, col)
         if nid is None:
             continue
-        bad = sorted(set(map(str, nd)) - _NODE_FIELDS)
-        if bad:
-            col.add(f"node {nid!r}: unknown field(s) {', '.join(bad)}; known: "
-                    f"{', '.join(sorted(_NODE_FIELDS))}", file=file, column=bad[0])
+        _check_unknown(nd, _NODE_FIELDS, f"node {nid!r}: ", file, col)
         ref = _s(nd.get("ref"))
         if ref:
             nodes.append({"framework": eid, "id": nid, "ref": ref,
